@@ -1,0 +1,195 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isPharosError, type Span, type TelemetryBatch } from '@pharos/core';
+import type { TelemetryStore, TimeRange } from '../interface.js';
+import { hexId, makeFullBatch, makeSpan } from './fixtures.js';
+
+/** Creates a fresh, empty store, and how to dispose of it. */
+export type StoreFactory = () => Promise<{ store: TelemetryStore; dispose: () => Promise<void> }>;
+
+const Q = { timeoutMs: 10_000 };
+const DAY_NS = 86_400_000_000_000n;
+const MINUTE_NS = 60_000_000_000n;
+
+/**
+ * The storage conformance suite: every TelemetryStore implementation must pass it
+ * unchanged (modelled on hono's shared router cases).
+ */
+export function describeStoreConformance(backendName: string, createStore: StoreFactory): void {
+  describe(`TelemetryStore conformance: ${backendName}`, () => {
+    let store: TelemetryStore;
+    let dispose: () => Promise<void>;
+    const now = BigInt(Date.now()) * 1_000_000n;
+    const base = now - 10n * MINUTE_NS;
+    const range: TimeRange = { startUnixNano: base - MINUTE_NS, endUnixNano: now + MINUTE_NS };
+    const full = makeFullBatch(base);
+
+    beforeAll(async () => {
+      ({ store, dispose } = await createStore());
+      await store.append(full.batch);
+    });
+    afterAll(async () => {
+      await dispose();
+    });
+
+    it('returns every span field as written', async () => {
+      const traces = await store.getTraces([full.traceId], Q);
+      expect(traces.get(full.traceId)).toEqual(full.batch.spans);
+    });
+
+    it('returns an empty map for unknown trace ids', async () => {
+      const traces = await store.getTraces([hexId(16)], Q);
+      expect(traces.size).toBe(0);
+    });
+
+    it('lists services and operations', async () => {
+      expect(await store.listServices(range, Q)).toEqual(expect.arrayContaining(['frontend', 'payment']));
+      expect(await store.listOperations('frontend', range, Q)).toEqual([
+        { name: 'POST /charge', spanKind: 3 },
+        { name: 'POST /checkout', spanKind: 2 },
+      ]);
+    });
+
+    it('searches traces by service, operation, attributes, duration and status', async () => {
+      const search = (extra: Partial<Parameters<TelemetryStore['searchTraces']>[0]>) =>
+        store.searchTraces({ range, attributes: [], limit: 20, ...extra }, Q);
+      const [summary] = await search({ service: 'payment', operation: 'charge' });
+      expect(summary).toMatchObject({
+        traceId: full.traceId,
+        rootServiceName: 'frontend',
+        rootSpanName: 'POST /checkout',
+        startTimeUnixNano: base,
+        durationNs: 50_000_000n,
+        spanCount: 3,
+        errorCount: 1,
+      });
+      expect(summary.services).toEqual([
+        { name: 'frontend', spanCount: 2, errorCount: 0 },
+        { name: 'payment', spanCount: 1, errorCount: 1 },
+      ]);
+      expect(await search({ attributes: [{ key: 'card.type', op: '=', value: 'visa' }] })).toHaveLength(1);
+      expect(await search({ attributes: [{ key: 'card.type', op: '=', value: 'amex' }] })).toHaveLength(0);
+      expect(await search({ attributes: [{ key: 'http.status_code', op: '>', value: '500' }] })).toHaveLength(1);
+      expect(await search({ attributes: [{ key: 'http.status_code', op: '<', value: '500' }] })).toHaveLength(0);
+      expect(await search({ attributes: [{ key: 'host.name', op: '=', value: 'web-1' }] })).toHaveLength(1);
+      expect(await search({ attributes: [{ key: 'bool.attr', op: '=', value: 'true' }] })).toHaveLength(1);
+      expect(await search({ attributes: [{ key: 'card.type', op: '!=', value: 'visa' }], service: 'payment' })).toHaveLength(0);
+      expect(await search({ minDurationNs: 45_000_000n })).toHaveLength(1);
+      expect(await search({ minDurationNs: 60_000_000n })).toHaveLength(0);
+      expect(await search({ maxDurationNs: 20_000_000n })).toHaveLength(0);
+      expect(await search({ statusCode: 2 })).toHaveLength(1);
+      expect(await search({ service: 'no-such-service' })).toHaveLength(0);
+      expect(await search({ range: { startUnixNano: now + MINUTE_NS, endUnixNano: now + 2n * MINUTE_NS } })).toHaveLength(0);
+    });
+
+    it('does not let filter values inject SQL', async () => {
+      const hostile = `x' OR 1=1 --`;
+      expect(await store.searchTraces({ range, attributes: [{ key: hostile, op: '=', value: hostile }], limit: 5, service: hostile }, Q)).toEqual([]);
+      const page = await store.searchLogs({ range, services: [hostile], text: hostile, attributes: [{ key: `a"b'c`, op: '=', value: hostile }], limit: 5 }, Q);
+      expect(page.records).toEqual([]);
+    });
+
+    it('derives service dependencies from parent/child spans', async () => {
+      expect(await store.getDependencies(range, Q)).toEqual([{ parent: 'frontend', child: 'payment', callCount: 1 }]);
+    });
+
+    it('returns every log field as written, newest first', async () => {
+      const page = await store.searchLogs({ range, services: [], attributes: [], limit: 100 }, Q);
+      expect(page.nextCursor).toBeUndefined();
+      const expected = [...full.batch.logs].sort((a, b) => {
+        const ta = a.timeUnixNano || a.observedTimeUnixNano;
+        const tb = b.timeUnixNano || b.observedTimeUnixNano;
+        return ta < tb ? 1 : ta > tb ? -1 : 0;
+      });
+      expect(page.records).toEqual(expected);
+    });
+
+    it('searches logs by text, severity, service, attributes and trace id', async () => {
+      const search = async (extra: Partial<Parameters<TelemetryStore['searchLogs']>[0]>) =>
+        (await store.searchLogs({ range, services: [], attributes: [], limit: 100, ...extra }, Q)).records;
+      expect(await search({ text: 'CARD DECLINED' })).toHaveLength(1);
+      expect(await search({ text: 'structured' })).toHaveLength(1);
+      expect(await search({ minSeverityNumber: 17 })).toHaveLength(1);
+      expect(await search({ services: ['payment'] })).toHaveLength(1);
+      expect(await search({ services: ['frontend'] })).toHaveLength(7);
+      expect(await search({ traceId: full.traceId })).toHaveLength(1);
+      expect(await search({ attributes: [{ key: 'card.type', op: '=', value: 'visa' }] })).toHaveLength(1);
+      expect(await search({ attributes: [{ key: 'log.n', op: '>=', value: '5' }] })).toHaveLength(3);
+    });
+
+    it('pages through logs with a cursor, without loss or repeats, even on equal times', async () => {
+      const t = base + 5n * MINUTE_NS;
+      const resource = full.batch.logs[1].resource;
+      const logs = Array.from({ length: 25 }, (_, i) => ({ ...full.batch.logs[1], resource, timeUnixNano: t + BigInt(i % 5), body: `paged ${i}` }));
+      await store.append({ spans: [], logs, points: [] });
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let pages = 0; pages < 10; pages++) {
+        const page = await store.searchLogs({ range, services: [], attributes: [], text: 'paged', limit: 4, cursor }, Q);
+        seen.push(...page.records.map((r) => String(r.body)));
+        cursor = page.nextCursor;
+        if (cursor === undefined) break;
+      }
+      expect(seen).toHaveLength(25);
+      expect(new Set(seen).size).toBe(25);
+    });
+
+    it('rejects a forged cursor with a clear error', async () => {
+      await expect(store.searchLogs({ range, services: [], attributes: [], limit: 5, cursor: 'nonsense' }, Q)).rejects.toSatisfy((e) =>
+        isPharosError(e, 'PHAROS_ERR_QUERY_INVALID'),
+      );
+    });
+
+    it('returns every metric point type as written', async () => {
+      const points = await store.readPoints({ range, matchers: [], limit: 100 }, Q);
+      const key = (p: { metric: { name: string } }) => p.metric.name;
+      expect([...points].sort((a, b) => key(a).localeCompare(key(b)))).toEqual([...full.batch.points].sort((a, b) => key(a).localeCompare(key(b))));
+    });
+
+    it('lists metric names, label names, label values and series', async () => {
+      const metrics = await store.listMetrics(range, Q);
+      expect(metrics.map((m) => m.name)).toEqual(['bytes.delta', 'cpu.utilization', 'duration', 'duration.exp', 'latency.summary', 'queue.depth', 'requests']);
+      expect(metrics.find((m) => m.name === 'duration')).toEqual({ name: 'duration', type: 'histogram', unit: 's', description: 'duration description' });
+      const selector = { range, matchers: [], limit: 100 };
+      expect(await store.listLabelNames({ ...selector, metricName: 'requests' }, Q)).toEqual(['http.status_code', 'route', 'service.name']);
+      expect(await store.listLabelValues('route', selector, Q)).toEqual(['/charge']);
+      expect(await store.listLabelValues('http.status_code', selector, Q)).toEqual(['200']);
+      expect(await store.listLabelValues('service.name', selector, Q)).toEqual(['payment']);
+      expect(await store.findSeries({ ...selector, metricName: 'requests' }, Q)).toEqual([
+        { metricName: 'requests', labels: { 'service.name': 'payment', route: '/charge', 'http.status_code': '200' } },
+      ]);
+      const matched = await store.readPoints({ ...selector, matchers: [{ key: 'queue', op: '=', value: 'orders' }] }, Q);
+      expect(matched.map((p) => p.metric.name)).toEqual(['queue.depth']);
+    });
+
+    it('commits a batch whole or not at all', async () => {
+      const traceId = hexId(16);
+      const good = makeSpan({ traceId, service: 'atomic', name: 'ok', startUnixNano: base, durationNs: 1n });
+      const bad: Span = { ...makeSpan({ traceId, service: 'atomic', name: 'bad', startUnixNano: base, durationNs: 1n }), kind: 999 as Span['kind'] };
+      await expect(store.append({ spans: [good, bad], logs: [], points: [] })).rejects.toSatisfy((e) => isPharosError(e, 'PHAROS_ERR_STORAGE_WRITE'));
+      expect((await store.getTraces([traceId], Q)).size).toBe(0);
+      await store.append({ spans: [good], logs: [], points: [] });
+      expect((await store.getTraces([traceId], Q)).get(traceId)).toHaveLength(1);
+    });
+
+    it('partitions by day and drops whole days older than the cutoff', async () => {
+      const traceIds: string[] = [];
+      const batch: TelemetryBatch = { spans: [], logs: [], points: [] };
+      for (const daysAgo of [40n, 39n, 38n]) {
+        const traceId = hexId(16);
+        traceIds.push(traceId);
+        batch.spans.push(makeSpan({ traceId, service: 'old', name: 'old', startUnixNano: now - daysAgo * DAY_NS, durationNs: 1n }));
+      }
+      await store.append(batch);
+      expect((await store.getTraces(traceIds, Q)).size).toBe(3);
+      const before = await store.getStats(Q);
+      expect(before.spanCount).toBeGreaterThanOrEqual(6);
+      const startOfNewestOldDay = ((now - 38n * DAY_NS) / DAY_NS) * DAY_NS;
+      const dropped = await store.dropPartitionsBefore(startOfNewestOldDay);
+      expect(dropped.filter((p) => p.signal === 'spans')).toHaveLength(2);
+      const left = await store.getTraces(traceIds, Q);
+      expect([...left.keys()]).toEqual([traceIds[2]]);
+      const after = await store.getStats(Q);
+      expect(after.spanCount).toBe(before.spanCount - 2);
+    });
+  });
+}

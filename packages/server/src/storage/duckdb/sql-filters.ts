@@ -1,0 +1,45 @@
+import type { AttributeFilter } from '../interface.js';
+
+/**
+ * Builds parameterised SQL conditions. Values and JSON paths always travel as
+ * parameters; only fixed SQL text and validated column names are concatenated.
+ */
+export class SqlConditions {
+  readonly clauses: string[] = [];
+  readonly params: Array<string | number | bigint | boolean> = [];
+
+  add(clause: string, ...params: Array<string | number | bigint | boolean>): void {
+    this.clauses.push(clause);
+    this.params.push(...params);
+  }
+
+  /** Adds attribute filters matched on `attributesColumn`, then on the resource's attributes. */
+  addAttributeFilters(filters: AttributeFilter[], attributesColumn = 'attributes'): void {
+    for (const filter of filters) {
+      const path = jsonPathOf(filter.key);
+      const value = `coalesce(json_extract_string(${attributesColumn}, ?), json_extract_string(resource_attributes, ?))`;
+      switch (filter.op) {
+        case 'exists':
+          this.add(`${value} IS NOT NULL`, path, path);
+          break;
+        case '=':
+          this.add(`${value} = ?`, path, path, filter.value);
+          break;
+        case '!=':
+          this.add(`${value} IS DISTINCT FROM ?`, path, path, filter.value);
+          break;
+        default:
+          this.add(`TRY_CAST(${value} AS DOUBLE) ${filter.op} ?`, path, path, Number(filter.value));
+      }
+    }
+  }
+
+  where(): string {
+    return this.clauses.length === 0 ? '' : `WHERE ${this.clauses.join(' AND ')}`;
+  }
+}
+
+/** The DuckDB JSON path of a top-level key, quoted so dots and quotes stay part of the key. */
+export function jsonPathOf(key: string): string {
+  return `$."${key.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+}

@@ -1,0 +1,18 @@
+export type {
+  TimeRange,
+  AttributeFilter,
+  TraceSearchQuery,
+  TraceSummary,
+  Operation,
+  DependencyLink,
+  LogSearchQuery,
+  LogPage,
+  MetricInfo,
+  MetricSelector,
+  MetricSeries,
+  PartitionInfo,
+  StoreStats,
+  QueryOptions,
+  TelemetryStore,
+} from './interface.js';
+export { openDuckDbStore, DuckDbStore, type DuckDbStoreOptions } from './duckdb/duckdb-store.js';

@@ -1,0 +1,156 @@
+import type { LogRecord, MetricPoint, MetricType, Span, StatusCode, TelemetryBatch, UnixNano } from '@pharos/core';
+
+/** A half-open time window [startUnixNano, endUnixNano). */
+export interface TimeRange {
+  startUnixNano: UnixNano;
+  endUnixNano: UnixNano;
+}
+
+/**
+ * A condition on one attribute. Span and log filters match a span/record attribute or,
+ * failing that, a resource attribute. `>`/`<`/`>=`/`<=` compare numerically; `=`/`!=`
+ * compare the value's text (`200`, `true`, `GET`).
+ */
+export interface AttributeFilter {
+  key: string;
+  op: '=' | '!=' | '>' | '<' | '>=' | '<=' | 'exists';
+  /** Ignored for `exists`. */
+  value: string;
+}
+
+export interface TraceSearchQuery {
+  range: TimeRange;
+  /** Matches spans of this service (resource `service.name`). */
+  service?: string;
+  /** Matches spans with this name. */
+  operation?: string;
+  attributes: AttributeFilter[];
+  minDurationNs?: bigint;
+  maxDurationNs?: bigint;
+  /** Traces with at least one span of this status (e.g. 2 = any error). */
+  statusCode?: StatusCode;
+  /** Most traces returned, newest first. */
+  limit: number;
+}
+
+/** One trace as a search result: enough for a result list without loading every span. */
+export interface TraceSummary {
+  traceId: string;
+  rootServiceName: string;
+  /** Empty when the root span has not arrived (yet). */
+  rootSpanName: string;
+  startTimeUnixNano: UnixNano;
+  durationNs: bigint;
+  spanCount: number;
+  errorCount: number;
+  services: Array<{ name: string; spanCount: number; errorCount: number }>;
+}
+
+export interface Operation {
+  name: string;
+  spanKind: number;
+}
+
+/** A caller → callee edge between services, from parent/child spans. */
+export interface DependencyLink {
+  parent: string;
+  child: string;
+  callCount: number;
+}
+
+export interface LogSearchQuery {
+  range: TimeRange;
+  services: string[];
+  /** Records with severityNumber >= this (1..24). */
+  minSeverityNumber?: number;
+  /** Case-insensitive substring of the body's text. */
+  text?: string;
+  attributes: AttributeFilter[];
+  traceId?: string;
+  limit: number;
+  /** An opaque cursor from a previous page's `nextCursor`. */
+  cursor?: string;
+}
+
+export interface LogPage {
+  records: LogRecord[];
+  /** Present when more (older) records may follow. */
+  nextCursor?: string;
+}
+
+export interface MetricInfo {
+  name: string;
+  type: MetricType;
+  unit: string;
+  description: string;
+}
+
+/**
+ * Metric series selection: a metric name and label matchers. Labels are the point
+ * attributes plus `service.name` from the resource.
+ */
+export interface MetricSelector {
+  range: TimeRange;
+  metricName?: string;
+  matchers: AttributeFilter[];
+  limit: number;
+}
+
+export interface MetricSeries {
+  metricName: string;
+  labels: Record<string, string>;
+}
+
+export interface PartitionInfo {
+  signal: 'spans' | 'logs' | 'metrics';
+  /** UTC day, YYYY-MM-DD. */
+  day: string;
+  rowCount: number;
+}
+
+export interface StoreStats {
+  spanCount: number;
+  logCount: number;
+  pointCount: number;
+  partitions: PartitionInfo[];
+  diskBytes: number;
+}
+
+/** Options every query takes. */
+export interface QueryOptions {
+  /** The query is cancelled and fails with PHAROS_ERR_QUERY_TIMEOUT after this many ms. */
+  timeoutMs: number;
+}
+
+/**
+ * Where telemetry is kept. The append side commits a whole batch or nothing; when
+ * `append` resolves, the batch is durable (it survives `kill -9` and a restart), so
+ * ingest may acknowledge it. The query side only reads. Errors are PharosErrors:
+ * PHAROS_ERR_STORAGE_WRITE on append, PHAROS_ERR_QUERY_TIMEOUT / PHAROS_ERR_QUERY_FAILED
+ * on queries. One conformance suite (storage/conformance) runs against every backend.
+ */
+export interface TelemetryStore {
+  append(batch: TelemetryBatch): Promise<void>;
+
+  searchTraces(query: TraceSearchQuery, options: QueryOptions): Promise<TraceSummary[]>;
+  /** Every span of each trace, in start-time order; ids with no spans are absent from the map. */
+  getTraces(traceIds: string[], options: QueryOptions): Promise<Map<string, Span[]>>;
+  listServices(range: TimeRange | undefined, options: QueryOptions): Promise<string[]>;
+  listOperations(service: string, range: TimeRange | undefined, options: QueryOptions): Promise<Operation[]>;
+  getDependencies(range: TimeRange, options: QueryOptions): Promise<DependencyLink[]>;
+
+  searchLogs(query: LogSearchQuery, options: QueryOptions): Promise<LogPage>;
+
+  listMetrics(range: TimeRange, options: QueryOptions): Promise<MetricInfo[]>;
+  listLabelNames(selector: MetricSelector, options: QueryOptions): Promise<string[]>;
+  listLabelValues(label: string, selector: MetricSelector, options: QueryOptions): Promise<string[]>;
+  findSeries(selector: MetricSelector, options: QueryOptions): Promise<MetricSeries[]>;
+  /** Points in time order; the selector's limit caps the number of points. */
+  readPoints(selector: MetricSelector, options: QueryOptions): Promise<MetricPoint[]>;
+
+  getStats(options: QueryOptions): Promise<StoreStats>;
+  /** Drops every whole-day partition that ends at or before `cutoffUnixNano`; returns what it dropped. */
+  dropPartitionsBefore(cutoffUnixNano: UnixNano): Promise<PartitionInfo[]>;
+  /** Waits for running writes, then releases the store. */
+  close(): Promise<void>;
+}
