@@ -1,0 +1,30 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { registerJaegerApi } from './api/jaeger-api/index.js';
+import { registerNativeApi } from './api/native-api/index.js';
+import type { QueryContext } from './api/query-context.js';
+import type { SelfMetrics } from './observe/self-metrics.js';
+
+export interface ApiAppDependencies extends QueryContext {
+  metrics: SelfMetrics;
+  logger: Logger;
+}
+
+/**
+ * Builds the API app (port 4400): Jaeger's query API under /api, the native API under
+ * /pharos/v1, Pharos' own metrics at /metrics and a liveness probe at /healthz.
+ * It never listens; main.ts does, and tests use `inject`.
+ */
+export function buildApiApp(deps: ApiAppDependencies): FastifyInstance {
+  const app = Fastify({ loggerInstance: deps.logger.child({ component: 'api' }) as FastifyBaseLogger, disableRequestLogging: true });
+  app.addHook('onResponse', (request, reply, done) => {
+    deps.metrics.queryDuration.observe({ route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
+  });
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/metrics', async (_request, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
+  const ctx: QueryContext = { store: deps.store, queryTimeoutMs: deps.queryTimeoutMs, maxQueryLimit: deps.maxQueryLimit };
+  registerJaegerApi(app, ctx);
+  registerNativeApi(app, ctx);
+  return app;
+}

@@ -1,0 +1,77 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { nowUnixNano, type PharosConfig } from '@pharos/core';
+import { buildApiApp } from './app.js';
+import { WriteQueue } from './ingest/index.js';
+import { SelfMetrics } from './observe/self-metrics.js';
+import { OtlpExportHandler, buildOtlpHttpApp, startOtlpGrpcServer, type RunningGrpcServer } from './receive/otlp/index.js';
+import { openDuckDbStore, type TelemetryStore } from './storage/index.js';
+
+/** How often whole-day partitions past retention are looked for. */
+const RETENTION_INTERVAL_MS = 15 * 60_000;
+
+export interface RunningPharos {
+  /** Ports actually bound (differ from the config when it asked for port 0). */
+  ports: { http: number; otlpHttp: number; otlpGrpc: number };
+  store: TelemetryStore;
+  metrics: SelfMetrics;
+  /** Stops accepting data, writes everything acknowledged, then releases the store. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: opens storage, then the write path, then the receivers and
+ * the API; `stop` takes them down in reverse. A single process is the same parts a
+ * cluster would run separately.
+ */
+export async function startPharos(config: PharosConfig, logger: Logger): Promise<RunningPharos> {
+  const stack: Array<() => Promise<void>> = [];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stack.reverse().splice(0)) {
+      await stop().catch((error: unknown) => logger.error({ err: error }, 'error while stopping'));
+    }
+  };
+  try {
+    const metrics = new SelfMetrics();
+    const store = await openDuckDbStore({ dataDir: config.dataDir });
+    stack.push(() => store.close());
+
+    const enforceRetention = async (): Promise<void> => {
+      const cutoff = nowUnixNano() - BigInt(config.retention) * 1_000_000n;
+      const dropped = await store.dropPartitionsBefore(cutoff);
+      if (dropped.length > 0) logger.info({ dropped: dropped.map((p) => `${p.signal}/${p.day}`) }, 'retention: dropped old partitions');
+    };
+    await enforceRetention();
+    const retentionTimer = setInterval(() => {
+      enforceRetention().catch((error: unknown) => logger.error({ err: error }, 'retention failed'));
+    }, RETENTION_INTERVAL_MS);
+    retentionTimer.unref();
+    stack.push(async () => clearInterval(retentionTimer));
+
+    const queue = new WriteQueue({ store, metrics, maxQueuedItems: config.maxQueuedItems });
+    stack.push(() => queue.drain());
+    const handler = new OtlpExportHandler({ queue, metrics, retentionMs: config.retention });
+
+    const api = buildApiApp({ store, metrics, logger, queryTimeoutMs: config.queryTimeout, maxQueryLimit: config.maxQueryLimit });
+    const httpPort = await listen(api, config.host, config.httpPort);
+    stack.push(() => api.close());
+
+    const otlpHttp = buildOtlpHttpApp({ handler, metrics, maxBodyBytes: config.maxBodyBytes, logger });
+    const otlpHttpPort = await listen(otlpHttp, config.host, config.otlpHttpPort);
+    stack.push(() => otlpHttp.close());
+
+    const grpc: RunningGrpcServer = await startOtlpGrpcServer({ handler, metrics, host: config.host, port: config.otlpGrpcPort, maxBodyBytes: config.maxBodyBytes, logger });
+    stack.push(() => grpc.stop());
+
+    return { ports: { http: httpPort, otlpHttp: otlpHttpPort, otlpGrpc: grpc.port }, store, metrics, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function listen(app: FastifyInstance, host: string, port: number): Promise<number> {
+  await app.listen({ host, port });
+  const address = app.server.address();
+  return typeof address === 'object' && address !== null ? address.port : port;
+}
