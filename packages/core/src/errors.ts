@@ -53,3 +53,8 @@ export function wrapError(error: unknown, code: ErrorCode, doing: string): Pharo
   const detail = error instanceof Error ? error.message : String(error);
   return new PharosError(code, `${doing}: ${detail}`, { cause: error });
 }
+
+/** Turns anything thrown into a PharosError (unknown errors become PHAROS_ERR_INTERNAL). */
+export function toPharosError(error: unknown): PharosError {
+  return error instanceof PharosError ? error : wrapError(error, 'PHAROS_ERR_INTERNAL', 'handling the request');
+}

@@ -44,5 +44,5 @@ export {
   createEmptyBatch,
   serviceNameOf,
 } from './signals.js';
-export { ERROR_CODES, type ErrorCode, PharosError, type PharosErrorOptions, isPharosError, wrapError } from './errors.js';
+export { ERROR_CODES, type ErrorCode, PharosError, type PharosErrorOptions, isPharosError, wrapError, toPharosError } from './errors.js';
 export { configSchema, type ConfigInput, type PharosConfig, parseConfig } from './config.js';

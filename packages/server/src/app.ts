@@ -4,6 +4,7 @@ import { registerJaegerApi } from './api/jaeger-api/index.js';
 import { registerNativeApi } from './api/native-api/index.js';
 import type { QueryContext } from './api/query-context.js';
 import type { SelfMetrics } from './observe/self-metrics.js';
+import { quietRequestLogging } from './observe/quiet-fastify.js';
 
 export interface ApiAppDependencies extends QueryContext {
   metrics: SelfMetrics;
@@ -16,7 +17,11 @@ export interface ApiAppDependencies extends QueryContext {
  * It never listens; main.ts does, and tests use `inject`.
  */
 export function buildApiApp(deps: ApiAppDependencies): FastifyInstance {
-  const app = Fastify({ loggerInstance: deps.logger.child({ component: 'api' }) as FastifyBaseLogger, disableRequestLogging: true });
+  const app = Fastify({ loggerInstance: deps.logger.child({ component: 'api' }) as FastifyBaseLogger,
+    // Long enough that an over-long id reaches the handlers and gets their 400, not a bare 414.
+    maxParamLength: 1000,
+    ...quietRequestLogging(),
+  });
   app.addHook('onResponse', (request, reply, done) => {
     deps.metrics.queryDuration.observe({ route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     done();

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
+import { toPharosError } from '@pharos/core';
 import type { Logger } from 'pino';
 import type { SelfMetrics } from '../../../observe/self-metrics.js';
-import { toPharosError } from '../../../api/error-response.js';
 import type { OtlpExportHandler, OtlpSignal } from '../export-handler.js';
 import { encodeExportResponse, grpcCodeForHttpStatus } from '../responses.js';
 

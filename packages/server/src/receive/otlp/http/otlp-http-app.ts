@@ -1,10 +1,10 @@
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { PharosError, type ErrorCode } from '@pharos/core';
+import { PharosError, toPharosError, type ErrorCode } from '@pharos/core';
 import type { Logger } from 'pino';
 import type { SelfMetrics } from '../../../observe/self-metrics.js';
-import { toPharosError } from '../../../api/error-response.js';
+import { quietRequestLogging } from '../../../observe/quiet-fastify.js';
 import type { OtlpEncoding, OtlpExportHandler, OtlpSignal } from '../export-handler.js';
 import { encodeExportResponse, encodeStatus, grpcCodeForHttpStatus } from '../responses.js';
 
@@ -29,7 +29,7 @@ export interface OtlpHttpAppOptions {
  * 503 + Retry-After). Built, not started: the caller listens.
  */
 export function buildOtlpHttpApp(options: OtlpHttpAppOptions): FastifyInstance {
-  const app = Fastify({ loggerInstance: options.logger.child({ component: 'otlp-http' }) as FastifyBaseLogger, bodyLimit: options.maxBodyBytes, disableRequestLogging: true });
+  const app = Fastify({ loggerInstance: options.logger.child({ component: 'otlp-http' }) as FastifyBaseLogger, bodyLimit: options.maxBodyBytes, ...quietRequestLogging() });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser([...PROTOBUF_TYPES, 'application/json'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 

@@ -1,0 +1,1 @@
+export { registerNativeApi, type NativeApiOptions } from './native-routes.js';

@@ -1,0 +1,183 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { PharosError, SPAN_KIND_NAMES, nowUnixNano } from '@pharos/core';
+import {
+  QueryParams,
+  classifyQueryError,
+  logRecordToJson,
+  metricInfoToJson,
+  metricPointToJson,
+  metricSeriesToJson,
+  parseAttributeFilters,
+  parseDurationBounds,
+  parseLimit,
+  parseNameParam,
+  parseNativeRange,
+  parseOptionalNativeRange,
+  parseSeverityParam,
+  parseStatusParam,
+  parseTraceIdParam,
+  spansToOtlpJson,
+  traceSummaryToJson,
+  type LogRecordJson,
+  type MetricPointJson,
+  type MetricSeriesJson,
+  type OtlpResourceSpansJson,
+  type TraceSummaryJson,
+} from '../../query/index.js';
+import type { LogSearchQuery, MetricInfo, MetricSelector, QueryOptions, StoreStats } from '../../storage/index.js';
+import { nativeErrorBody } from '../error-response.js';
+import type { QueryContext } from '../query-context.js';
+
+const DEFAULT_TRACE_LIMIT = 20;
+const DEFAULT_LOG_LIMIT = 100;
+const DEFAULT_SERIES_LIMIT = 1000;
+const DEFAULT_POINT_LIMIT = 1000;
+
+export interface NativeApiOptions {
+  /** Reported by /pharos/v1/status; defaults to @pharos/server's package.json version. */
+  version?: string;
+}
+
+/** Names a span kind for the native API: `unspecified`, `internal`, `server`, `client`, `producer`, `consumer`. */
+function spanKindName(kind: number): string {
+  return SPAN_KIND_NAMES[kind] ?? 'unspecified';
+}
+
+function readPackageVersion(): string {
+  try {
+    // src/api/native-api/ and dist/api/native-api/ both sit three levels below package.json.
+    const parsed: unknown = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
+    if (parsed !== null && typeof parsed === 'object' && 'version' in parsed && typeof parsed.version === 'string') return parsed.version;
+  } catch {
+    // Fall through: a missing version must not stop the API.
+  }
+  return 'unknown';
+}
+
+/**
+ * Adds the native JSON API under `/pharos/v1` to `app`: services and operations, trace
+ * search and OTLP/JSON trace detail, log search with cursor paging, metric metadata,
+ * series and points, and store status. Times in are RFC 3339, Unix milliseconds or
+ * `now-1h` (default range: the last hour); times out are decimal Unix-nanosecond strings.
+ * Errors are `{ error: { code, message } }` with the PharosError's HTTP status; the
+ * error handler is scoped to these routes. Does not listen.
+ */
+export function registerNativeApi(app: FastifyInstance, ctx: QueryContext, apiOptions: NativeApiOptions = {}): void {
+  const options = (): QueryOptions => ({ timeoutMs: ctx.queryTimeoutMs });
+  let version = apiOptions.version;
+
+  const selectorOf = (params: QueryParams, limit: number): MetricSelector => ({
+    range: parseNativeRange(params, nowUnixNano()),
+    metricName: params.one('metric'),
+    matchers: parseAttributeFilters(params, 'match'),
+    limit,
+  });
+
+  void app.register(
+    async (scope) => {
+      scope.setErrorHandler((thrown, request, reply) => {
+        const { httpStatus, error } = classifyQueryError(thrown);
+        if (httpStatus >= 500) request.log.error({ err: thrown }, 'native API request failed');
+        if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
+        return reply.code(httpStatus).send(nativeErrorBody(error));
+      });
+
+      scope.get('/services', async (request): Promise<{ services: string[] }> => {
+        const params = QueryParams.from(request.query);
+        const range = parseOptionalNativeRange(params, nowUnixNano());
+        return { services: await ctx.store.listServices(range, options()) };
+      });
+
+      scope.get<{ Params: { service: string } }>('/services/:service/operations', async (request): Promise<{ operations: Array<{ name: string; spanKind: string }> }> => {
+        const service = parseNameParam('service', request.params.service);
+        const params = QueryParams.from(request.query);
+        const range = parseOptionalNativeRange(params, nowUnixNano());
+        const operations = await ctx.store.listOperations(service, range, options());
+        return { operations: operations.map((o) => ({ name: o.name, spanKind: spanKindName(o.spanKind) })) };
+      });
+
+      scope.get('/traces', async (request): Promise<{ traces: TraceSummaryJson[] }> => {
+        const params = QueryParams.from(request.query);
+        const statusText = params.one('status');
+        const summaries = await ctx.store.searchTraces(
+          {
+            range: parseNativeRange(params, nowUnixNano()),
+            service: params.one('service'),
+            operation: params.one('operation'),
+            attributes: parseAttributeFilters(params, 'attr'),
+            ...parseDurationBounds(params),
+            statusCode: statusText === undefined ? undefined : parseStatusParam('status', statusText),
+            limit: parseLimit(params, 'limit', DEFAULT_TRACE_LIMIT, ctx.maxQueryLimit),
+          },
+          options(),
+        );
+        return { traces: summaries.map(traceSummaryToJson) };
+      });
+
+      scope.get<{ Params: { traceId: string } }>('/traces/:traceId', async (request): Promise<{ traceId: string; resourceSpans: OtlpResourceSpansJson[] }> => {
+        const traceId = parseTraceIdParam('traceId', request.params.traceId);
+        const spans = (await ctx.store.getTraces([traceId], options())).get(traceId);
+        if (spans === undefined || spans.length === 0) throw new PharosError('PHAROS_ERR_NOT_FOUND', `trace ${traceId} not found`);
+        return { traceId, ...spansToOtlpJson(spans) };
+      });
+
+      scope.get('/logs', async (request): Promise<{ logs: LogRecordJson[]; nextCursor?: string }> => {
+        const params = QueryParams.from(request.query);
+        const severityText = params.one('severity');
+        const traceIdText = params.one('traceId');
+        const query: LogSearchQuery = {
+          range: parseNativeRange(params, nowUnixNano()),
+          services: params.many('service'),
+          minSeverityNumber: severityText === undefined ? undefined : parseSeverityParam('severity', severityText),
+          text: params.one('q'),
+          attributes: parseAttributeFilters(params, 'attr'),
+          traceId: traceIdText === undefined ? undefined : parseTraceIdParam('traceId', traceIdText),
+          limit: parseLimit(params, 'limit', DEFAULT_LOG_LIMIT, ctx.maxQueryLimit),
+          cursor: params.one('cursor'),
+        };
+        const page = await ctx.store.searchLogs(query, options());
+        const logs = page.records.map(logRecordToJson);
+        return page.nextCursor === undefined ? { logs } : { logs, nextCursor: page.nextCursor };
+      });
+
+      scope.get('/metrics', async (request): Promise<{ metrics: MetricInfo[] }> => {
+        const params = QueryParams.from(request.query);
+        const metrics = await ctx.store.listMetrics(parseNativeRange(params, nowUnixNano()), options());
+        return { metrics: metrics.map(metricInfoToJson) };
+      });
+
+      scope.get('/metrics/labels', async (request): Promise<{ labels: string[] }> => {
+        const selector = selectorOf(QueryParams.from(request.query), ctx.maxQueryLimit);
+        return { labels: await ctx.store.listLabelNames(selector, options()) };
+      });
+
+      scope.get<{ Params: { label: string } }>('/metrics/labels/:label/values', async (request): Promise<{ values: string[] }> => {
+        const label = parseNameParam('label', request.params.label);
+        const selector = selectorOf(QueryParams.from(request.query), ctx.maxQueryLimit);
+        return { values: await ctx.store.listLabelValues(label, selector, options()) };
+      });
+
+      scope.get('/metrics/series', async (request): Promise<{ series: MetricSeriesJson[] }> => {
+        const params = QueryParams.from(request.query);
+        const selector = selectorOf(params, parseLimit(params, 'limit', DEFAULT_SERIES_LIMIT, ctx.maxQueryLimit));
+        const series = await ctx.store.findSeries(selector, options());
+        return { series: series.map(metricSeriesToJson) };
+      });
+
+      scope.get('/metrics/points', async (request): Promise<{ points: MetricPointJson[] }> => {
+        const params = QueryParams.from(request.query);
+        params.required('metric');
+        const selector = selectorOf(params, parseLimit(params, 'limit', DEFAULT_POINT_LIMIT, ctx.maxQueryLimit));
+        const points = await ctx.store.readPoints(selector, options());
+        return { points: points.map(metricPointToJson) };
+      });
+
+      scope.get('/status', async (): Promise<{ version: string; stats: StoreStats }> => {
+        version ??= readPackageVersion();
+        return { version, stats: await ctx.store.getStats(options()) };
+      });
+    },
+    { prefix: '/pharos/v1' },
+  );
+}
