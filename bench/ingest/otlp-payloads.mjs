@@ -222,19 +222,38 @@ export function buildMetricsRequest(count) {
   return new Message().message(1, rm).finish();
 }
 
-/** Gives a template fresh random ids and timestamps around `nowNs`, in place. */
+// xorshift32: ids only need to be unique and random-looking, and the load generator
+// must not spend the CPU that the server under test needs (crypto's generator did).
+let seed = (randomBytes(4).readUInt32LE(0) | 1) >>> 0;
+function fillRandom(buf, offset, length) {
+  for (let i = offset; i < offset + length; i += 4) {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    seed >>>= 0;
+    buf.writeUInt32LE(seed, i);
+  }
+}
+
+/**
+ * Gives a template fresh random ids and timestamps in place: each item starts up to 2 s
+ * before `nowNs` and lasts from 0.1 ms to 500 ms (log-uniform), as real spans do.
+ */
 export function refresh(template, nowNs) {
   const { buf, marks } = template;
   const traceId = Buffer.alloc(16);
   let traceMarks = 0;
+  let start = nowNs;
   for (const [offset, kind, len] of marks) {
     if (kind === 'trace') {
       // ten consecutive spans (or log records) share one trace
-      if (traceMarks++ % 10 === 0) randomFillSync(traceId);
+      if (traceMarks++ % 10 === 0) fillRandom(traceId, 0, 16);
       traceId.copy(buf, offset, 0, len);
-    } else if (kind === 'span') randomFillSync(buf, offset, len);
-    else if (kind === 'start') buf.writeBigUInt64LE(nowNs - 5_000_000n, offset);
-    else buf.writeBigUInt64LE(nowNs, offset);
+    } else if (kind === 'span') fillRandom(buf, offset, len);
+    else if (kind === 'start') {
+      start = nowNs - BigInt(Math.floor(Math.random() * 2e9));
+      buf.writeBigUInt64LE(start, offset);
+    } else buf.writeBigUInt64LE(start + BigInt(Math.floor(1e5 * 5000 ** Math.random())), offset);
   }
   return buf;
 }

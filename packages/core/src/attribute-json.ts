@@ -29,12 +29,26 @@ export function encodeAnyValueJson(value: AnyValue): string {
   return encodeAttributesJson(value);
 }
 
+/** Attribute keys repeat across items; their JSON form is cached (bounded, on the ingest hot path). */
+const keyJsonCache = new Map<string, string>();
+const MAX_CACHED_KEYS = 10_000;
+
+function keyJsonOf(key: string): string {
+  let json = keyJsonCache.get(key);
+  if (json === undefined) {
+    json = `${JSON.stringify(key)}:`;
+    if (keyJsonCache.size < MAX_CACHED_KEYS) keyJsonCache.set(key, json);
+  }
+  return json;
+}
+
 /** Encodes attributes as a JSON object (see encodeAnyValueJson). `{}` when empty. */
 export function encodeAttributesJson(attributes: Attributes): string {
   let out = '{';
   let first = true;
   for (const key in attributes) {
-    out += (first ? '' : ',') + JSON.stringify(key) + ':' + encodeAnyValueJson(attributes[key]);
+    const value = attributes[key];
+    out += (first ? '' : ',') + keyJsonOf(key) + (typeof value === 'string' ? JSON.stringify(value) : encodeAnyValueJson(value));
     first = false;
   }
   return out + '}';

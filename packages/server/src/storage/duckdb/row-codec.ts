@@ -63,15 +63,40 @@ export class SharedJsonCache {
   }
 }
 
-function appendResourceAndScope(appender: DuckDBAppender, cache: SharedJsonCache, resource: Resource, scope: InstrumentationScope): void {
-  appender.appendVarchar(cache.resourceJson(resource));
-  appender.appendUInteger(resource.droppedAttributesCount);
-  appender.appendVarchar(resource.schemaUrl);
-  appender.appendVarchar(scope.name);
-  appender.appendVarchar(scope.version);
-  appender.appendVarchar(cache.scopeJson(scope));
-  appender.appendUInteger(scope.droppedAttributesCount);
-  appender.appendVarchar(scope.schemaUrl);
+/**
+ * Numbers the distinct resource/scope pairs of one staged batch. Rows carry the number;
+ * each pair is appended once to the resource/scope staging table.
+ */
+export class ResourceScopeRefs {
+  private readonly byResource = new Map<Resource, Map<InstrumentationScope, number>>();
+  private next = 1;
+
+  constructor(
+    private readonly appender: DuckDBAppender,
+    private readonly cache: SharedJsonCache,
+  ) {}
+
+  refOf(resource: Resource, scope: InstrumentationScope): number {
+    let scopes = this.byResource.get(resource);
+    if (scopes === undefined) this.byResource.set(resource, (scopes = new Map()));
+    let ref = scopes.get(scope);
+    if (ref === undefined) {
+      ref = this.next++;
+      scopes.set(scope, ref);
+      const a = this.appender;
+      a.appendUInteger(ref);
+      a.appendVarchar(this.cache.resourceJson(resource));
+      a.appendUInteger(resource.droppedAttributesCount);
+      a.appendVarchar(resource.schemaUrl);
+      a.appendVarchar(scope.name);
+      a.appendVarchar(scope.version);
+      a.appendVarchar(this.cache.scopeJson(scope));
+      a.appendUInteger(scope.droppedAttributesCount);
+      a.appendVarchar(scope.schemaUrl);
+      a.endRow();
+    }
+    return ref;
+  }
 }
 
 function encodeEvents(events: SpanEvent[]): string {
@@ -90,7 +115,7 @@ function encodeLinks(links: SpanLink[]): string {
 }
 
 /** Appends one span row (spans table). */
-export function appendSpanRow(appender: DuckDBAppender, cache: SharedJsonCache, span: Span): void {
+export function appendSpanRow(appender: DuckDBAppender, refs: ResourceScopeRefs, span: Span): void {
   appender.appendBigInt(span.startTimeUnixNano);
   appender.appendBigInt(span.endTimeUnixNano - span.startTimeUnixNano);
   appender.appendUHugeInt(hexToBigInt(span.traceId));
@@ -101,17 +126,24 @@ export function appendSpanRow(appender: DuckDBAppender, cache: SharedJsonCache, 
   appender.appendUTinyInt(span.kind);
   appender.appendUTinyInt(span.statusCode);
   appender.appendVarchar(span.statusMessage);
-  appender.appendVarchar(span.traceState);
-  appender.appendUInteger(span.flags);
   appender.appendVarchar(encodeAttributesJson(span.attributes));
-  appender.appendUInteger(span.droppedAttributesCount);
-  if (span.events.length === 0) appender.appendNull();
-  else appender.appendVarchar(encodeEvents(span.events));
-  appender.appendUInteger(span.droppedEventsCount);
-  if (span.links.length === 0) appender.appendNull();
-  else appender.appendVarchar(encodeLinks(span.links));
-  appender.appendUInteger(span.droppedLinksCount);
-  appendResourceAndScope(appender, cache, span.resource, span.scope);
+  const rare = encodeRareSpanFields(span);
+  if (rare === undefined) appender.appendNull();
+  else appender.appendVarchar(rare);
+  appender.appendUInteger(refs.refOf(span.resource, span.scope));
+}
+
+/** The staged `rare_fields` object of a span (keys as in schema.ts), or undefined when all are defaults. */
+function encodeRareSpanFields(span: Span): string | undefined {
+  const parts: string[] = [];
+  if (span.traceState !== '') parts.push(`"ts":${JSON.stringify(span.traceState)}`);
+  if (span.flags !== 0) parts.push(`"f":${span.flags}`);
+  if (span.droppedAttributesCount !== 0) parts.push(`"da":${span.droppedAttributesCount}`);
+  if (span.events.length > 0) parts.push(`"ev":${JSON.stringify(encodeEvents(span.events))}`);
+  if (span.droppedEventsCount !== 0) parts.push(`"de":${span.droppedEventsCount}`);
+  if (span.links.length > 0) parts.push(`"li":${JSON.stringify(encodeLinks(span.links))}`);
+  if (span.droppedLinksCount !== 0) parts.push(`"dl":${span.droppedLinksCount}`);
+  return parts.length === 0 ? undefined : `{${parts.join(',')}}`;
 }
 
 /** The time a log record is ordered and partitioned by. */
@@ -120,7 +152,7 @@ export function effectiveLogTime(record: LogRecord): bigint {
 }
 
 /** Appends one log row (logs table). */
-export function appendLogRow(appender: DuckDBAppender, cache: SharedJsonCache, record: LogRecord): void {
+export function appendLogRow(appender: DuckDBAppender, refs: ResourceScopeRefs, record: LogRecord): void {
   appender.appendBigInt(effectiveLogTime(record));
   appender.appendBigInt(record.timeUnixNano);
   appender.appendBigInt(record.observedTimeUnixNano);
@@ -136,7 +168,7 @@ export function appendLogRow(appender: DuckDBAppender, cache: SharedJsonCache, r
   if (record.spanId === '') appender.appendNull();
   else appender.appendUBigInt(hexToBigInt(record.spanId));
   appender.appendVarchar(record.eventName);
-  appendResourceAndScope(appender, cache, record.resource, record.scope);
+  appender.appendUInteger(refs.refOf(record.resource, record.scope));
 }
 
 function appendOptionalDouble(appender: DuckDBAppender, value: number | undefined): void {
@@ -165,7 +197,7 @@ function encodeExemplars(point: MetricPoint): string | undefined {
 }
 
 /** Appends one metric point row (metrics table). */
-export function appendPointRow(appender: DuckDBAppender, cache: SharedJsonCache, point: MetricPoint): void {
+export function appendPointRow(appender: DuckDBAppender, cache: SharedJsonCache, refs: ResourceScopeRefs, point: MetricPoint): void {
   const m = point.metric;
   appender.appendBigInt(point.timeUnixNano);
   appender.appendBigInt(point.startTimeUnixNano);
@@ -210,7 +242,17 @@ export function appendPointRow(appender: DuckDBAppender, cache: SharedJsonCache,
   const exemplars = encodeExemplars(point);
   if (exemplars === undefined) appender.appendNull();
   else appender.appendVarchar(exemplars);
-  appendResourceAndScope(appender, cache, point.resource, point.scope);
+  appender.appendUInteger(refs.refOf(point.resource, point.scope));
+}
+
+/** Decodes a MAP(VARCHAR, JSON) column value (`[{key, value}]` from the JS reader) into attributes. */
+export function decodeAttributesMap(value: unknown): Attributes {
+  const attributes = createAttributes();
+  if (!Array.isArray(value)) return attributes;
+  for (const entry of value as Array<{ key: unknown; value: unknown }>) {
+    attributes[String(entry.key)] = decodeAnyValueJson(String(entry.value));
+  }
+  return attributes;
 }
 
 // ---- decoding rows read back (row objects from DuckDBResultReader.getRowObjectsJS) ----
@@ -307,7 +349,7 @@ export function rowToSpan(row: Row, shared: SharedObjectCache): Span {
     kind: num(row.kind) as SpanKind,
     startTimeUnixNano: start,
     endTimeUnixNano: start + big(row.duration_ns),
-    attributes: decodeAttributesJson(str(row.attributes)),
+    attributes: decodeAttributesMap(row.attributes),
     droppedAttributesCount: num(row.dropped_attributes_count),
     events: decodeEvents(row.events),
     droppedEventsCount: num(row.dropped_events_count),
@@ -328,7 +370,7 @@ export function rowToLog(row: Row, shared: SharedObjectCache): LogRecord {
     severityNumber: num(row.severity_number),
     severityText: str(row.severity_text),
     body: decodeAnyValueJson(str(row.body)),
-    attributes: decodeAttributesJson(str(row.attributes)),
+    attributes: decodeAttributesMap(row.attributes),
     droppedAttributesCount: num(row.dropped_attributes_count),
     flags: num(row.flags),
     traceId: row.trace_id === null ? '' : bigIntToHex(big(row.trace_id), 32),
@@ -357,7 +399,7 @@ export function rowToPoint(row: Row, shared: SharedObjectCache, descriptors: Map
     resource: shared.resourceOf(row),
     scope: shared.scopeOf(row),
     metric,
-    attributes: decodeAttributesJson(str(row.attributes)),
+    attributes: decodeAttributesMap(row.attributes),
     startTimeUnixNano: big(row.start_time_ns),
     timeUnixNano: big(row.time_ns),
     flags: num(row.flags),

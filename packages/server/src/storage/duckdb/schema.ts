@@ -1,13 +1,23 @@
 /**
  * DuckDB layout: one table per signal per UTC day (`spans_20261125`), so that
  * retention drops whole tables instead of deleting rows. Ids are stored as
- * unsigned integers (16 and 8 bytes), attributes as typed JSON text
- * (@pharos/core attribute-json), which DuckDB compresses with its dictionary and
- * FSST string codecs. The column order here is the appender's order in append-rows.ts.
+ * unsigned integers (16 and 8 bytes). Resource, scope, event and link attributes are
+ * typed JSON text (@pharos/core attribute-json), which repeats and compresses with
+ * DuckDB's dictionary codec. The item's own attributes are a MAP(VARCHAR, JSON): each
+ * value is compressed on its own, which halves their size against one JSON string.
+ *
+ * Rows are first appended to an in-memory staging table whose `attributes` column is
+ * the typed JSON text (the appender builds nested values slowly from JS) and whose
+ * resource and scope columns are replaced by a reference into a second staging table
+ * holding each distinct resource/scope pair once (fewer appender calls per row). They
+ * are then moved into the day table by INSERT … SELECT, where DuckDB converts JSON to
+ * MAP and joins the resource and scope back, in its own threads. The column order here
+ * is the appender's order in row-codec.ts.
  */
 export type Signal = 'spans' | 'logs' | 'metrics';
 export const SIGNALS: readonly Signal[] = ['spans', 'logs', 'metrics'];
 
+const RESOURCE_SCOPE_REF_COLUMN = 'resource_scope_ref UINTEGER NOT NULL';
 const RESOURCE_AND_SCOPE_COLUMNS = `
   resource_attributes VARCHAR,
   resource_dropped_attributes_count UINTEGER,
@@ -17,6 +27,25 @@ const RESOURCE_AND_SCOPE_COLUMNS = `
   scope_attributes VARCHAR,
   scope_dropped_attributes_count UINTEGER,
   scope_schema_url VARCHAR`;
+
+/**
+ * Span fields that are nearly always empty or zero. They are staged as one JSON object
+ * (`rare_fields`, NULL when every field has its default) to save appender calls, and
+ * unpacked into their own columns when the rows move into the day table.
+ */
+const RARE_SPAN_FIELDS: Array<{ column: string; key: string; type: string; fallback: string }> = [
+  { column: 'trace_state', key: 'ts', type: 'VARCHAR NOT NULL', fallback: "''" },
+  { column: 'flags', key: 'f', type: 'UINTEGER NOT NULL', fallback: "'0'" },
+  { column: 'dropped_attributes_count', key: 'da', type: 'UINTEGER NOT NULL', fallback: "'0'" },
+  { column: 'events', key: 'ev', type: 'VARCHAR', fallback: 'NULL' }, // typed JSON array, NULL when there are none
+  { column: 'dropped_events_count', key: 'de', type: 'UINTEGER NOT NULL', fallback: "'0'" },
+  { column: 'links', key: 'li', type: 'VARCHAR', fallback: 'NULL' },
+  { column: 'dropped_links_count', key: 'dl', type: 'UINTEGER NOT NULL', fallback: "'0'" },
+];
+const RARE_SPAN_COLUMNS = RARE_SPAN_FIELDS.map((f) => `\n  ${f.column} ${f.type},`).join('');
+
+/** Where the item attributes' type goes in COLUMNS: VARCHAR when staged, a MAP in the day table. */
+const ITEM_ATTRIBUTES_COLUMN = /(\n {2}attributes )VARCHAR_OR_MAP( NOT NULL,)/;
 
 const COLUMNS: Record<Signal, string> = {
   spans: `
@@ -30,14 +59,7 @@ const COLUMNS: Record<Signal, string> = {
   kind UTINYINT NOT NULL,
   status_code UTINYINT NOT NULL,
   status_message VARCHAR NOT NULL,
-  trace_state VARCHAR NOT NULL,
-  flags UINTEGER NOT NULL,
-  attributes VARCHAR NOT NULL,
-  dropped_attributes_count UINTEGER NOT NULL,
-  events VARCHAR, -- typed JSON array, NULL when there are none
-  dropped_events_count UINTEGER NOT NULL,
-  links VARCHAR,
-  dropped_links_count UINTEGER NOT NULL,${RESOURCE_AND_SCOPE_COLUMNS}`,
+  attributes VARCHAR_OR_MAP NOT NULL,${RARE_SPAN_COLUMNS}${RESOURCE_AND_SCOPE_COLUMNS}`,
   logs: `
   ts_ns BIGINT NOT NULL, -- time, or observed time when time is 0: the order of the log
   time_ns BIGINT NOT NULL,
@@ -46,7 +68,7 @@ const COLUMNS: Record<Signal, string> = {
   severity_number UTINYINT NOT NULL,
   severity_text VARCHAR NOT NULL,
   body VARCHAR NOT NULL, -- typed JSON of the AnyValue
-  attributes VARCHAR NOT NULL,
+  attributes VARCHAR_OR_MAP NOT NULL,
   dropped_attributes_count UINTEGER NOT NULL,
   flags UINTEGER NOT NULL,
   trace_id UHUGEINT, -- NULL when not tied to a trace
@@ -63,7 +85,7 @@ const COLUMNS: Record<Signal, string> = {
   temporality UTINYINT NOT NULL,
   is_monotonic BOOLEAN NOT NULL,
   metric_metadata VARCHAR NOT NULL,
-  attributes VARCHAR NOT NULL,
+  attributes VARCHAR_OR_MAP NOT NULL,
   flags UINTEGER NOT NULL,
   value_double DOUBLE, -- gauge/sum asDouble
   value_int BIGINT, -- gauge/sum asInt
@@ -126,7 +148,49 @@ export function parsePartitionTableName(name: string): { signal: Signal; dayInde
   return dayIndex === undefined ? undefined : { signal: match[1] as Signal, dayIndex };
 }
 
+const ATTRIBUTES_MAP_TYPE = 'MAP(VARCHAR, JSON)';
+
 /** DDL creating one partition table. */
 export function createPartitionSql(signal: Signal, dayIndex: number): string {
-  return `CREATE TABLE IF NOT EXISTS ${partitionTableName(signal, dayIndex)} (${COLUMNS[signal]}\n)`;
+  return `CREATE TABLE IF NOT EXISTS ${partitionTableName(signal, dayIndex)} (${COLUMNS[signal].replace(ITEM_ATTRIBUTES_COLUMN, `$1${ATTRIBUTES_MAP_TYPE}$2`)}\n)`;
+}
+
+/** The in-memory staging table of a signal's rows. */
+export function stageTableName(signal: Signal): string {
+  return `stage_${signal}`;
+}
+
+/** The in-memory staging table of the resource/scope pairs the staged rows refer to. */
+export const STAGE_RESOURCE_SCOPES = 'stage_resource_scopes';
+
+/** DDL of the staging tables (temporary: per connection, never in the WAL). */
+export function createStageSql(): string[] {
+  const statements = SIGNALS.map((signal) => {
+    const columns = COLUMNS[signal]
+      .replace(ITEM_ATTRIBUTES_COLUMN, '$1VARCHAR$2')
+      .replace(RARE_SPAN_COLUMNS, '\n  rare_fields VARCHAR,')
+      .replace(RESOURCE_AND_SCOPE_COLUMNS, `\n  ${RESOURCE_SCOPE_REF_COLUMN}`);
+    return `CREATE TEMP TABLE IF NOT EXISTS ${stageTableName(signal)} (${columns}\n)`;
+  });
+  statements.push(`CREATE TEMP TABLE IF NOT EXISTS ${STAGE_RESOURCE_SCOPES} (${RESOURCE_SCOPE_REF_COLUMN},${RESOURCE_AND_SCOPE_COLUMNS}\n)`);
+  return statements;
+}
+
+/** Moves one day's staged rows into its partition table, converting attributes to a MAP. */
+export function moveStagedRowsSql(signal: Signal, dayIndex: number): string {
+  const time = PARTITION_TIME_COLUMN[signal];
+  const rare =
+    signal === 'spans'
+      ? `, ${RARE_SPAN_FIELDS.map((f) => `coalesce(s.rare_fields->>'${f.key}', ${f.fallback})::${f.type.split(' ')[0]} AS ${f.column}`).join(', ')}`
+      : '';
+  const exclude = signal === 'spans' ? 'resource_scope_ref, rare_fields' : 'resource_scope_ref';
+  return `INSERT INTO ${partitionTableName(signal, dayIndex)}
+    SELECT s.* EXCLUDE (${exclude}) REPLACE (s.attributes::JSON::${ATTRIBUTES_MAP_TYPE} AS attributes)${rare}, r.* EXCLUDE (resource_scope_ref)
+    FROM ${stageTableName(signal)} s JOIN ${STAGE_RESOURCE_SCOPES} r ON s.resource_scope_ref = r.resource_scope_ref
+    WHERE s.${time} >= ${dayStartUnixNano(dayIndex)} AND s.${time} < ${dayStartUnixNano(dayIndex + 1)}`;
+}
+
+/** Empties one staging table after its rows were moved. */
+export function clearStageSql(stage: Signal | 'resource_scopes'): string {
+  return `DELETE FROM ${stage === 'resource_scopes' ? STAGE_RESOURCE_SCOPES : stageTableName(stage)}`;
 }

@@ -13,23 +13,26 @@ export class SqlConditions {
     this.params.push(...params);
   }
 
-  /** Adds attribute filters matched on `attributesColumn`, then on the resource's attributes. */
-  addAttributeFilters(filters: AttributeFilter[], attributesColumn = 'attributes'): void {
+  /**
+   * Adds attribute filters matched on the item's `attributes` MAP, then on the resource's
+   * attributes (JSON text). A value compares as its text: `GET`, `200`, `true`, `1.5`.
+   */
+  addAttributeFilters(filters: AttributeFilter[]): void {
     for (const filter of filters) {
       const path = jsonPathOf(filter.key);
-      const value = `coalesce(json_extract_string(${attributesColumn}, ?), json_extract_string(resource_attributes, ?))`;
+      const value = `coalesce(json_extract_string(attributes[?], '$'), json_extract_string(resource_attributes, ?))`;
       switch (filter.op) {
         case 'exists':
-          this.add(`${value} IS NOT NULL`, path, path);
+          this.add(`${value} IS NOT NULL`, filter.key, path);
           break;
         case '=':
-          this.add(`${value} = ?`, path, path, filter.value);
+          this.add(`${value} = ?`, filter.key, path, filter.value);
           break;
         case '!=':
-          this.add(`${value} IS DISTINCT FROM ?`, path, path, filter.value);
+          this.add(`${value} IS DISTINCT FROM ?`, filter.key, path, filter.value);
           break;
         default:
-          this.add(`TRY_CAST(${value} AS DOUBLE) ${filter.op} ?`, path, path, Number(filter.value));
+          this.add(`TRY_CAST(${value} AS DOUBLE) ${filter.op} ?`, filter.key, path, Number(filter.value));
       }
     }
   }
