@@ -1,7 +1,7 @@
 // npm run bench:ingest — sustained OTLP ingest of traces, logs and metrics into a real
 // `pharos serve` process, from a separate sender process over loopback, against a bare
 // Node HTTP server that reads and discards the same bodies (measured in the same run).
-// Options: BENCH_SECONDS (default 20 per signal), BENCH_CONCURRENCY (default 16).
+// Options: BENCH_SECONDS (default 20 per signal), BENCH_CONCURRENCY (default 32 requests in flight, like a few Collectors with their default 10 senders each).
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cli = path.join(here, '../../packages/server/dist/cli.js');
 const seconds = Number(process.env.BENCH_SECONDS ?? 20);
-const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 
 async function freePort() {
   return new Promise((resolve) => {
