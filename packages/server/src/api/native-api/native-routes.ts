@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { PharosError, SPAN_KIND_NAMES, nowUnixNano } from '@pharos/core';
 import {
@@ -28,6 +27,7 @@ import {
 import type { LogSearchQuery, MetricInfo, MetricSelector, QueryOptions, StoreStats } from '../../storage/index.js';
 import { nativeErrorBody } from '../error-response.js';
 import type { QueryContext } from '../query-context.js';
+import { PHAROS_VERSION } from '../../version.js';
 
 const DEFAULT_TRACE_LIMIT = 20;
 const DEFAULT_LOG_LIMIT = 100;
@@ -44,17 +44,6 @@ function spanKindName(kind: number): string {
   return SPAN_KIND_NAMES[kind] ?? 'unspecified';
 }
 
-function readPackageVersion(): string {
-  try {
-    // src/api/native-api/ and dist/api/native-api/ both sit three levels below package.json.
-    const parsed: unknown = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
-    if (parsed !== null && typeof parsed === 'object' && 'version' in parsed && typeof parsed.version === 'string') return parsed.version;
-  } catch {
-    // Fall through: a missing version must not stop the API.
-  }
-  return 'unknown';
-}
-
 /**
  * Adds the native JSON API under `/pharos/v1` to `app`: services and operations, trace
  * search and OTLP/JSON trace detail, log search with cursor paging, metric metadata,
@@ -65,7 +54,7 @@ function readPackageVersion(): string {
  */
 export function registerNativeApi(app: FastifyInstance, ctx: QueryContext, apiOptions: NativeApiOptions = {}): void {
   const options = (): QueryOptions => ({ timeoutMs: ctx.queryTimeoutMs });
-  let version = apiOptions.version;
+  const version = apiOptions.version ?? PHAROS_VERSION;
 
   const selectorOf = (params: QueryParams, limit: number): MetricSelector => ({
     range: parseNativeRange(params, nowUnixNano()),
@@ -174,7 +163,6 @@ export function registerNativeApi(app: FastifyInstance, ctx: QueryContext, apiOp
       });
 
       scope.get('/status', async (): Promise<{ version: string; stats: StoreStats }> => {
-        version ??= readPackageVersion();
         return { version, stats: await ctx.store.getStats(options()) };
       });
     },
