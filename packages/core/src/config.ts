@@ -46,9 +46,10 @@ export type PharosConfig = z.output<typeof configSchema>;
 export function parseConfig(input: unknown): { ok: true; config: PharosConfig } | { ok: false; problems: string[] } {
   const result = configSchema.safeParse(input);
   if (result.success) return { ok: true, config: result.data };
-  const problems = result.error.issues.map((issue) => {
+  const problems = result.error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${key}: unknown setting`);
     const path = issue.path.length > 0 ? issue.path.join('.') : '(config)';
-    return `${path}: ${issue.message}`;
+    return [`${path}: ${issue.message}`];
   });
   return { ok: false, problems };
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { nowUnixNano, type PharosConfig } from '@pharos/core';
+import { PharosError, nowUnixNano, type PharosConfig } from '@pharos/core';
 import { buildApiApp } from './app.js';
 import { WriteQueue } from './ingest/index.js';
 import { SelfMetrics } from './observe/self-metrics.js';
@@ -53,14 +53,18 @@ export async function startPharos(config: PharosConfig, logger: Logger): Promise
     const handler = new OtlpExportHandler({ queue, metrics, retentionMs: config.retention });
 
     const api = buildApiApp({ store, metrics, logger, queryTimeoutMs: config.queryTimeout, maxQueryLimit: config.maxQueryLimit });
-    const httpPort = await listen(api, config.host, config.httpPort);
+    const httpPort = await listen(api, config.host, config.httpPort, 'httpPort');
     stack.push(() => api.close());
 
     const otlpHttp = buildOtlpHttpApp({ handler, metrics, maxBodyBytes: config.maxBodyBytes, logger });
-    const otlpHttpPort = await listen(otlpHttp, config.host, config.otlpHttpPort);
+    const otlpHttpPort = await listen(otlpHttp, config.host, config.otlpHttpPort, 'otlpHttpPort');
     stack.push(() => otlpHttp.close());
 
-    const grpc: RunningGrpcServer = await startOtlpGrpcServer({ handler, metrics, host: config.host, port: config.otlpGrpcPort, maxBodyBytes: config.maxBodyBytes, logger });
+    const grpc: RunningGrpcServer = await startOtlpGrpcServer({ handler, metrics, host: config.host, port: config.otlpGrpcPort, maxBodyBytes: config.maxBodyBytes, logger }).catch(
+      (error: unknown) => {
+        throw new PharosError('PHAROS_ERR_CONFIG_INVALID', `otlpGrpcPort: cannot listen on ${config.host}:${config.otlpGrpcPort}: ${(error as Error).message}`, { cause: error });
+      },
+    );
     stack.push(() => grpc.stop());
 
     return { ports: { http: httpPort, otlpHttp: otlpHttpPort, otlpGrpc: grpc.port }, store, metrics, stop: stopAll };
@@ -70,8 +74,13 @@ export async function startPharos(config: PharosConfig, logger: Logger): Promise
   }
 }
 
-async function listen(app: FastifyInstance, host: string, port: number): Promise<number> {
-  await app.listen({ host, port });
+/** Listens, naming the setting when the address cannot be bound (port taken, bad host). */
+async function listen(app: FastifyInstance, host: string, port: number, setting: string): Promise<number> {
+  try {
+    await app.listen({ host, port });
+  } catch (error) {
+    throw new PharosError('PHAROS_ERR_CONFIG_INVALID', `${setting}: cannot listen on ${host}:${port}: ${(error as Error).message}`, { cause: error });
+  }
   const address = app.server.address();
   return typeof address === 'object' && address !== null ? address.port : port;
 }

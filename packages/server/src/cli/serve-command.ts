@@ -17,6 +17,12 @@ const FLAG_HELP: Record<string, string> = {
   logLevel: 'debug, info, warn, error or silent (default info)',
 };
 
+/** The serve flags, one per line with their PHAROS_* variable, for `pharos --help`. */
+export function serveFlagsHelp(): string {
+  const lines = CONFIG_KEYS.map((key) => `  --${flagNameOf(key)} <value>`.padEnd(34) + `${FLAG_HELP[key] ?? key} [env ${envNameOf(key)}]`);
+  return ['', 'Serve flags (serve is the default command):', '  -c, --config <file>'.padEnd(34) + 'YAML or JSON config file [env PHAROS_CONFIG]', ...lines].join('\n');
+}
+
 /** `pharos serve`: runs the server until SIGINT/SIGTERM. */
 export function serveCommand(): Command {
   const command = new Command('serve').description('run the Pharos server (OTLP receivers, storage, query APIs)');
@@ -39,6 +45,8 @@ export function serveCommand(): Command {
       running = await startPharos(config, logger);
     } catch (error) {
       logger.fatal({ err: error }, 'Pharos could not start');
+      const code = (error as { code?: unknown }).code;
+      process.stderr.write(`pharos: could not start: ${typeof code === 'string' ? `${code}: ` : ''}${(error as Error).message}\n`);
       process.exit(1);
     }
     const { ports } = running;
@@ -46,13 +54,15 @@ export function serveCommand(): Command {
       { dataDir: config.dataDir, otlpGrpc: `${config.host}:${ports.otlpGrpc}`, otlpHttp: `http://${config.host}:${ports.otlpHttp}`, api: `http://${config.host}:${ports.http}` },
       `Pharos is up: send OTLP to http://${config.host}:${ports.otlpHttp} (HTTP) or ${config.host}:${ports.otlpGrpc} (gRPC); query at http://${config.host}:${ports.http}`,
     );
-    let stopping = false;
+    let stoppingSinceMs: number | undefined;
     const shutdown = (signal: string) => {
-      if (stopping) {
+      if (stoppingSinceMs !== undefined) {
+        // Ctrl-C under `npm start` reaches us twice at once (terminal and npm); only a later one means "now".
+        if (Date.now() - stoppingSinceMs < 1000) return;
         logger.warn('second signal: exiting without waiting');
         process.exit(1);
       }
-      stopping = true;
+      stoppingSinceMs = Date.now();
       logger.info({ signal }, 'shutting down: flushing acknowledged data');
       running.stop().then(
         () => {

@@ -41,6 +41,20 @@ describe('resolveConfig', () => {
     expect(clash).toMatchObject({ ok: false, problems: [expect.stringMatching(/already used/)] });
   });
 
+  it('reads numeric settings with bounds from flags and the environment', () => {
+    expect(resolveConfig({ flags: { maxBodyBytes: '16777216' }, env: { PHAROS_MAX_QUEUED_ITEMS: '1000' } })).toMatchObject({
+      ok: true,
+      config: { maxBodyBytes: 16_777_216, maxQueuedItems: 1000 },
+    });
+  });
+
+  it('names each unknown key and where it came from', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pharos-config-'));
+    const file = path.join(dir, 'pharos.yaml');
+    writeFileSync(file, 'colour: blue\n');
+    expect(resolveConfig({ flags: {}, env: {}, configFile: file })).toEqual({ ok: false, problems: ['colour: unknown setting (from config file pharos.yaml)'] });
+  });
+
   it('names environment variables after the keys', () => {
     expect(envNameOf('otlpGrpcPort')).toBe('PHAROS_OTLP_GRPC_PORT');
   });

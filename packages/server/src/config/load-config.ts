@@ -16,10 +16,12 @@ export function flagNameOf(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
+/** Keys whose written form is a number (their default is a number that parses as itself; durations are text). */
 const NUMERIC_KEYS = new Set<string>(
   CONFIG_KEYS.filter((key) => {
-    const parsed = configSchema.shape[key].safeParse(1);
-    return parsed.success && typeof parsed.data === 'number' && key !== 'retention' && key !== 'queryTimeout';
+    const schema = configSchema.shape[key];
+    const fallback: unknown = schema.parse(undefined);
+    return typeof fallback === 'number' && schema.safeParse(fallback).success;
   }),
 );
 

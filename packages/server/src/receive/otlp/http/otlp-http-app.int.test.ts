@@ -149,6 +149,21 @@ describe('OTLP/HTTP receiver', () => {
     expect(response.statusCode).toBe(400);
   });
 
+  it('answers requests that arrive while it closes with 503, Retry-After and PHAROS_ERR_INGEST_SHUTTING_DOWN', async () => {
+    const metrics = new SelfMetrics();
+    const queue = new WriteQueue({ store, metrics, maxQueuedItems: 100 });
+    const closing = buildOtlpHttpApp({ handler: new OtlpExportHandler({ queue, metrics, retentionMs: 86_400_000 }), metrics, maxBodyBytes: MAX_BODY, logger: pino({ level: 'silent' }) });
+    let answer: Awaited<ReturnType<FastifyInstance['inject']>> | undefined;
+    closing.addHook('onClose', async () => {
+      answer = await closing.inject({ method: 'POST', url: '/v1/traces', payload: '{}', headers: { 'content-type': 'application/json' } });
+    });
+    await closing.ready();
+    await closing.close();
+    expect(answer?.statusCode).toBe(503);
+    expect(answer?.headers['retry-after']).toBe('1');
+    expect(answer?.json()).toMatchObject({ code: 14, message: expect.stringMatching(/^PHAROS_ERR_INGEST_SHUTTING_DOWN/) });
+  });
+
   it('answers 503 with Retry-After when the write queue is full', async () => {
     gated.hold();
     const first = post('/v1/traces', JSON.stringify(traceJson('1'.repeat(32), '2'.repeat(16))), { 'content-type': 'application/json' });

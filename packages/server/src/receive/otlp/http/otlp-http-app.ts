@@ -29,7 +29,22 @@ export interface OtlpHttpAppOptions {
  * 503 + Retry-After). Built, not started: the caller listens.
  */
 export function buildOtlpHttpApp(options: OtlpHttpAppOptions): FastifyInstance {
-  const app = Fastify({ loggerInstance: options.logger.child({ component: 'otlp-http' }) as FastifyBaseLogger, bodyLimit: options.maxBodyBytes, ...quietRequestLogging() });
+  const app = Fastify({
+    loggerInstance: options.logger.child({ component: 'otlp-http' }) as FastifyBaseLogger,
+    bodyLimit: options.maxBodyBytes,
+    // While closing, answer as the OTLP spec wants (Status body + Retry-After), not Fastify's bare 503.
+    return503OnClosing: false,
+    ...quietRequestLogging(),
+  });
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    if (!closing) return;
+    const signal = (/^\/v1\/(traces|logs|metrics)/.exec(request.url)?.[1] ?? 'traces') as OtlpSignal;
+    return sendError(options, signal, encodingOf(request), reply, new PharosError('PHAROS_ERR_INGEST_SHUTTING_DOWN', 'the server is shutting down', { retryAfterSeconds: 1 }));
+  });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser([...PROTOBUF_TYPES, 'application/json'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
