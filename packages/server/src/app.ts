@@ -19,7 +19,7 @@ export interface ApiAppDependencies extends QueryContext {
 export function buildApiApp(deps: ApiAppDependencies): FastifyInstance {
   const app = Fastify({ loggerInstance: deps.logger.child({ component: 'api' }) as FastifyBaseLogger,
     // Long enough that an over-long id reaches the handlers and gets their 400, not a bare 414.
-    maxParamLength: 1000,
+    routerOptions: { maxParamLength: 1000 },
     ...quietRequestLogging(),
   });
   app.addHook('onResponse', (request, reply, done) => {

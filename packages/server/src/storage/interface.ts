@@ -63,7 +63,10 @@ export interface LogSearchQuery {
   services: string[];
   /** Records with severityNumber >= this (1..24). */
   minSeverityNumber?: number;
-  /** Case-insensitive substring of the body's text. */
+  /**
+   * Case-insensitive substring of the body: a string body as it is, a map, array, number
+   * or boolean body as its JSON text; bytes and absent bodies never match.
+   */
   text?: string;
   attributes: AttributeFilter[];
   traceId?: string;

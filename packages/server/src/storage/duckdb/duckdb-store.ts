@@ -362,8 +362,14 @@ export class DuckDbStore implements TelemetryStore {
     if (q.services.length > 0) c.add(`service_name IN (${q.services.map(() => '?').join(', ')})`, ...q.services);
     if (q.minSeverityNumber !== undefined) c.add('severity_number >= ?', q.minSeverityNumber);
     if (q.text !== undefined && q.text !== '') {
-      // Bodies are stored as JSON text, so the needle is matched in its JSON-escaped form.
-      c.add('contains(lower(body), ?)', JSON.stringify(q.text.toLowerCase()).slice(1, -1));
+      // String bodies match as they are; structured ones (maps, arrays, numbers) by their JSON
+      // text, matched with the needle JSON-escaped; bytes and empty bodies have no text.
+      const needle = q.text.toLowerCase();
+      c.add(
+        `(contains(lower(body_string), ?) OR (body_value NOT LIKE '{"$bytes":%' AND body_value <> 'null' AND contains(lower(body_value), ?)))`,
+        needle,
+        JSON.stringify(needle).slice(1, -1),
+      );
     }
     if (q.traceId !== undefined) c.add(`trace_id = ${traceIdList([hexToBigInt(q.traceId)])}`);
     c.addAttributeFilters(q.attributes);

@@ -159,7 +159,13 @@ export function appendLogRow(appender: DuckDBAppender, refs: ResourceScopeRefs, 
   appender.appendVarchar(serviceNameOf(record.resource));
   appender.appendUTinyInt(record.severityNumber);
   appender.appendVarchar(record.severityText);
-  appender.appendVarchar(encodeAnyValueJson(record.body));
+  if (typeof record.body === 'string') {
+    appender.appendVarchar(record.body);
+    appender.appendNull();
+  } else {
+    appender.appendNull();
+    appender.appendVarchar(encodeAnyValueJson(record.body));
+  }
   appender.appendVarchar(encodeAttributesJson(record.attributes));
   appender.appendUInteger(record.droppedAttributesCount);
   appender.appendUInteger(record.flags);
@@ -369,7 +375,7 @@ export function rowToLog(row: Row, shared: SharedObjectCache): LogRecord {
     observedTimeUnixNano: big(row.observed_time_ns),
     severityNumber: num(row.severity_number),
     severityText: str(row.severity_text),
-    body: decodeAnyValueJson(str(row.body)),
+    body: typeof row.body_string === 'string' ? row.body_string : decodeAnyValueJson(str(row.body_value)),
     attributes: decodeAttributesMap(row.attributes),
     droppedAttributesCount: num(row.dropped_attributes_count),
     flags: num(row.flags),

@@ -67,7 +67,8 @@ const COLUMNS: Record<Signal, string> = {
   service_name VARCHAR NOT NULL,
   severity_number UTINYINT NOT NULL,
   severity_text VARCHAR NOT NULL,
-  body VARCHAR NOT NULL, -- typed JSON of the AnyValue
+  body_string VARCHAR, -- the body when it is a string (most are), else NULL
+  body_value VARCHAR, -- typed JSON of any other body (NULL when body_string is set)
   attributes VARCHAR_OR_MAP NOT NULL,
   dropped_attributes_count UINTEGER NOT NULL,
   flags UINTEGER NOT NULL,
