@@ -13,6 +13,7 @@ const templates = Array.from({ length: concurrency * 4 }, () => build(ITEMS_PER_
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 const target = new URL(url);
 
+const startEpochMs = Date.now();
 let requests = 0;
 let acked = 0;
 let refused = 0;
@@ -60,5 +61,5 @@ async function worker(index) {
 await Promise.all(Array.from({ length: concurrency }, (_, i) => worker(i)));
 agent.destroy();
 console.log(
-  JSON.stringify({ signal, requests, acked, refused, failed, itemsAcked: acked * ITEMS_PER_REQUEST, bytes, elapsedMs: performance.now() - start, lastAckMs: lastAck - start }),
+  JSON.stringify({ signal, requests, acked, refused, failed, itemsAcked: acked * ITEMS_PER_REQUEST, bytes, startEpochMs, elapsedMs: performance.now() - start, lastAckMs: lastAck - start }),
 );

@@ -69,14 +69,20 @@ async function benchSignal(signal) {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), `pharos-bench-${signal}-`));
   const pharos = await startPharos(dataDir);
   const result = JSON.parse(await run([path.join(here, 'load-sender.mjs'), `${pharos.otlp}/v1/${signal}`, signal, String(seconds), String(concurrency)]));
-  // Acknowledged means committed, so it is queryable now: check the count through the API.
-  const status = await (await fetch(`${pharos.api}/pharos/v1/status`)).json();
-  const stored = status.stats[STAT_FIELD[signal]];
+  // Acknowledged means in the write-ahead log; queryable means in storage. The API makes a
+  // query wait until what was acknowledged before it is stored, so the clock stops when
+  // a status query counts every acknowledged item.
+  let stored = 0;
+  for (let tries = 0; tries < 60 && stored < result.itemsAcked; tries++) {
+    const status = await (await fetch(`${pharos.api}/pharos/v1/status`)).json();
+    stored = status.stats[STAT_FIELD[signal]];
+  }
+  const queryableMs = Date.now() - result.startEpochMs;
   await stopProcess(pharos.child); // checkpoints the WAL into the database file
   const diskBytes = (await stat(path.join(dataDir, 'pharos.duckdb'))).size;
   await rm(dataDir, { recursive: true, force: true });
 
-  const perSecond = result.itemsAcked / (result.lastAckMs / 1000);
+  const perSecond = result.itemsAcked / (queryableMs / 1000);
   const refPerSecond = refResult.itemsAcked / (refResult.lastAckMs / 1000);
   return {
     signal,
@@ -88,6 +94,7 @@ async function benchSignal(signal) {
     refusedRequests: result.refused,
     failedRequests: result.failed,
     bytesPerItemOnDisk: diskBytes / stored,
+    ackedPerSecond: Math.round(result.itemsAcked / (result.lastAckMs / 1000)),
     wireBytesPerItem: result.bytes / (result.requests * 100),
   };
 }
@@ -99,10 +106,10 @@ for (const signal of ['traces', 'logs', 'metrics']) {
   console.error(`${signal}: ${row.itemsPerSecond}/s (${(row.ratioToReference * 100).toFixed(1)}% of bare HTTP at ${row.referenceItemsPerSecond}/s), ${row.bytesPerItemOnDisk.toFixed(1)} B/item on disk`);
 }
 console.log(`\nIngest benchmark, ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores (${os.cpus()[0].model}), ${seconds} s per signal, ${concurrency} requests in flight, 100 items per request`);
-console.log('| signal | items/s acknowledged (= queryable) | bare HTTP discard items/s | ratio | stored / acked | 503s | bytes on disk per item | wire bytes per item |');
-console.log('|---|---|---|---|---|---|---|---|');
+console.log('| signal | items/s, first byte to queryable | items/s acknowledged | bare HTTP discard items/s | ratio (queryable / bare) | stored / acked | 503s | bytes on disk per item | wire bytes per item |');
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   console.log(
-    `| ${r.signal} | ${r.itemsPerSecond} | ${r.referenceItemsPerSecond} | ${r.ratioToReference.toFixed(3)} | ${r.stored} / ${r.acked} | ${r.refusedRequests} | ${r.bytesPerItemOnDisk.toFixed(1)} | ${r.wireBytesPerItem.toFixed(0)} |`,
+    `| ${r.signal} | ${r.itemsPerSecond} | ${r.ackedPerSecond} | ${r.referenceItemsPerSecond} | ${r.ratioToReference.toFixed(3)} | ${r.stored} / ${r.acked} | ${r.refusedRequests} | ${r.bytesPerItemOnDisk.toFixed(1)} | ${r.wireBytesPerItem.toFixed(0)} |`,
   );
 }

@@ -70,7 +70,7 @@ describe('pharos CLI against a running server', () => {
     const [title, counts, blank, ...table] = result.stdout.trimEnd().split('\n');
     const { version } = (await getJson<StatusBody>(server.apiUrl, '/pharos/v1/status')).body;
     expect(title).toBe(`Pharos ${version} at ${server.apiUrl}`);
-    expect(counts).toMatch(/^spans: 4 {3}log records: 3 {3}metric points: 3 {3}disk: \d+(\.\d)? (B|KiB|MiB)$/);
+    expect(counts).toMatch(/^spans: 4 {3}log records: 3 {3}metric points: 3 {3}disk: \d+(\.\d)? (B|KiB|MiB) \(\d+(\.\d)? (B|KiB|MiB) holding data\)$/);
     expect(blank).toBe('');
     const day = utcDay(now);
     expect(tableRows(table.join('\n'))).toEqual([
@@ -88,6 +88,7 @@ describe('pharos CLI against a running server', () => {
     expect(body.version).toBe(direct.body.version);
     expect(body.stats).toMatchObject({ spanCount: 4, logCount: 3, pointCount: 3 });
     expect(body.stats.diskBytes).toBeGreaterThan(0);
+    expect(body.stats.usedBytes).toBeGreaterThan(0);
     expect(body.stats.partitions).toHaveLength(3);
   });
 

@@ -183,6 +183,7 @@ export interface StatusBody {
     pointCount: number;
     partitions: Array<{ signal: 'spans' | 'logs' | 'metrics'; day: string; rowCount: number }>;
     diskBytes: number;
+    usedBytes: number;
   };
 }
 

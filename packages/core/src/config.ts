@@ -29,7 +29,7 @@ export const configSchema = z
     /** Largest OTLP request body accepted, after decompression. */
     maxBodyBytes: z.number().int().min(1024).default(16 * 1024 * 1024),
     /** Items (spans + log records + points) waiting to be written before ingest answers 503. */
-    maxQueuedItems: z.number().int().min(1).default(500_000),
+    maxQueuedItems: z.number().int().min(1).default(750_000),
     queryTimeout: duration('queryTimeout').default(30_000),
     /** The most rows any single query returns. */
     maxQueryLimit: z.number().int().min(1).default(10_000),

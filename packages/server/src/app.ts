@@ -9,6 +9,8 @@ import { quietRequestLogging } from './observe/quiet-fastify.js';
 export interface ApiAppDependencies extends QueryContext {
   metrics: SelfMetrics;
   logger: Logger;
+  /** Awaited before every query route, so a query sees the data acknowledged before it. */
+  beforeQuery?: () => Promise<void>;
 }
 
 /**
@@ -28,6 +30,12 @@ export function buildApiApp(deps: ApiAppDependencies): FastifyInstance {
   });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/metrics', async (_request, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
+  const beforeQuery = deps.beforeQuery;
+  if (beforeQuery !== undefined) {
+    app.addHook('onRequest', async (request) => {
+      if (request.url.startsWith('/api/') || request.url.startsWith('/pharos/')) await beforeQuery();
+    });
+  }
   const ctx: QueryContext = { store: deps.store, queryTimeoutMs: deps.queryTimeoutMs, maxQueryLimit: deps.maxQueryLimit };
   registerJaegerApi(app, ctx);
   registerNativeApi(app, ctx);

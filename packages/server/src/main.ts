@@ -1,11 +1,15 @@
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { PharosError, nowUnixNano, type PharosConfig } from '@pharos/core';
 import { buildApiApp } from './app.js';
-import { WriteQueue } from './ingest/index.js';
+import { WriteAheadLog, WriteQueue } from './ingest/index.js';
 import { SelfMetrics } from './observe/self-metrics.js';
-import { OtlpExportHandler, buildOtlpHttpApp, startOtlpGrpcServer, type RunningGrpcServer } from './receive/otlp/index.js';
+import { OtlpExportHandler, buildOtlpHttpApp, decodeExportRecord, startOtlpGrpcServer, type RunningGrpcServer } from './receive/otlp/index.js';
 import { openDuckDbStore, type TelemetryStore } from './storage/index.js';
+
+/** Longest a query waits for acknowledged data to reach storage before it runs anyway. */
+const READ_YOUR_WRITES_MAX_WAIT_MS = 5000;
 
 /** How often whole-day partitions past retention are looked for. */
 const RETENTION_INTERVAL_MS = 15 * 60_000;
@@ -48,11 +52,30 @@ export async function startPharos(config: PharosConfig, logger: Logger): Promise
     retentionTimer.unref();
     stack.push(async () => clearInterval(retentionTimer));
 
-    const queue = new WriteQueue({ store, metrics, maxQueuedItems: config.maxQueuedItems });
+    const wal = await WriteAheadLog.open(path.join(config.dataDir, 'wal'), { onSync: (seconds) => metrics.walSyncDuration.observe(seconds) });
+    stack.push(() => wal.close());
+    const queue = new WriteQueue({
+      store,
+      wal,
+      metrics,
+      maxQueuedItems: config.maxQueuedItems,
+      decodeRecord: (record) => decodeExportRecord(record, config.retention),
+      onWriteError: (error) => logger.error({ err: error }, 'storage write failed; retrying (the data is safe in the write-ahead log)'),
+    });
+    const replayed = await queue.recover();
+    if (replayed > 0) logger.info({ requests: replayed }, 'replayed acknowledged requests from the write-ahead log');
     stack.push(() => queue.drain());
     const handler = new OtlpExportHandler({ queue, metrics, retentionMs: config.retention });
 
-    const api = buildApiApp({ store, metrics, logger, queryTimeoutMs: config.queryTimeout, maxQueryLimit: config.maxQueryLimit });
+    const api = buildApiApp({
+      store,
+      metrics,
+      logger,
+      queryTimeoutMs: config.queryTimeout,
+      maxQueryLimit: config.maxQueryLimit,
+      // Queries see every request acknowledged before them, waiting at most this long for storage to catch up.
+      beforeQuery: () => Promise.race([queue.flush(), new Promise<void>((r) => setTimeout(r, READ_YOUR_WRITES_MAX_WAIT_MS).unref())]),
+    });
     const httpPort = await listen(api, config.host, config.httpPort, 'httpPort');
     stack.push(() => api.close());
 

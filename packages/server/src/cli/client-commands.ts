@@ -77,11 +77,11 @@ function withServer(command: Command): Command {
 export function statusCommand(): Command {
   return withServer(new Command('status').description('show what a running server stores and the disk it uses')).action(async (o: { server: string; json: boolean }) => {
     const body = await callApi(o.server, '/pharos/v1/status');
-    const stats = body.stats as { spanCount: number; logCount: number; pointCount: number; diskBytes: number; partitions: Array<{ signal: string; day: string; rowCount: number }> };
+    const stats = body.stats as { spanCount: number; logCount: number; pointCount: number; diskBytes: number; usedBytes: number; partitions: Array<{ signal: string; day: string; rowCount: number }> };
     output(o.json, body, () =>
       [
         `Pharos ${String(body.version)} at ${o.server}`,
-        `spans: ${stats.spanCount}   log records: ${stats.logCount}   metric points: ${stats.pointCount}   disk: ${formatBytes(stats.diskBytes)}`,
+        `spans: ${stats.spanCount}   log records: ${stats.logCount}   metric points: ${stats.pointCount}   disk: ${formatBytes(stats.diskBytes)} (${formatBytes(stats.usedBytes)} holding data)`,
         '',
         formatTable(['SIGNAL', 'DAY', 'ROWS'], stats.partitions.map((p) => [p.signal, p.day, String(p.rowCount)])),
       ].join('\n'),

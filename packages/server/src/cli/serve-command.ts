@@ -11,7 +11,7 @@ const FLAG_HELP: Record<string, string> = {
   otlpGrpcPort: 'OTLP/gRPC port (default 4317)',
   retention: 'how long data is kept, e.g. 7d, 36h (default 7d)',
   maxBodyBytes: 'largest OTLP body after decompression, in bytes (default 16 MiB)',
-  maxQueuedItems: 'items waiting to be written before ingest answers 503 (default 500000)',
+  maxQueuedItems: 'items acknowledged but not yet in storage before ingest answers 503 (default 750000)',
   queryTimeout: 'longest a query may run, e.g. 30s (default 30s)',
   maxQueryLimit: 'most rows one query returns (default 10000)',
   logLevel: 'debug, info, warn, error or silent (default info)',

@@ -35,7 +35,7 @@ export class SelfMetrics {
   });
   readonly queueItems = new Gauge({
     name: 'pharos_ingest_queue_items',
-    help: 'Items waiting in the write queue.',
+    help: 'Items accepted (in the write-ahead log) and not yet in storage.',
     registers: [this.registry],
   });
   readonly queueCapacity = new Gauge({
@@ -45,14 +45,25 @@ export class SelfMetrics {
   });
   readonly writeDuration = new Histogram({
     name: 'pharos_ingest_write_duration_seconds',
-    help: 'Time to commit one storage transaction (one or more merged requests).',
+    help: 'Time to move one batch of accepted requests from the write queue into storage (one transaction).',
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly walSyncDuration = new Histogram({
+    name: 'pharos_ingest_wal_sync_duration_seconds',
+    help: 'Time to write and fsync one group of write-ahead log records: the acknowledgement latency floor.',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+  readonly writeErrors = new Counter({
+    name: 'pharos_ingest_write_errors_total',
+    help: 'Storage writes that failed and will be retried (the items stay in the write-ahead log).',
     registers: [this.registry],
   });
   readonly writeBatchItems = new Histogram({
     name: 'pharos_ingest_write_batch_items',
     help: 'Items per storage transaction.',
-    buckets: [1, 10, 100, 1000, 5000, 10_000, 25_000, 50_000, 100_000],
+    buckets: [1, 10, 100, 1000, 10_000, 50_000, 100_000, 150_000, 250_000],
     registers: [this.registry],
   });
   readonly queryDuration = new Histogram({

@@ -14,5 +14,6 @@ export type {
   StoreStats,
   QueryOptions,
   TelemetryStore,
+  AppendOptions,
 } from './interface.js';
 export { openDuckDbStore, DuckDbStore, type DuckDbStoreOptions } from './duckdb/duckdb-store.js';

@@ -116,13 +116,25 @@ export interface StoreStats {
   logCount: number;
   pointCount: number;
   partitions: PartitionInfo[];
+  /** Size of the store's files on disk (including space freed inside them and not yet reused). */
   diskBytes: number;
+  /** Bytes of the store holding data (allocated blocks); free space inside the files is reused for new data. */
+  usedBytes: number;
 }
 
 /** Options every query takes. */
 export interface QueryOptions {
   /** The query is cancelled and fails with PHAROS_ERR_QUERY_TIMEOUT after this many ms. */
   timeoutMs: number;
+}
+
+/** Options of one append. */
+export interface AppendOptions {
+  /**
+   * The ingest log position this batch completes. Stored in the same transaction as the
+   * batch, so after a crash ingest replays exactly the records that storage lacks.
+   */
+  ingestPosition?: bigint;
 }
 
 /**
@@ -133,7 +145,9 @@ export interface QueryOptions {
  * on queries. One conformance suite (storage/conformance) runs against every backend.
  */
 export interface TelemetryStore {
-  append(batch: TelemetryBatch): Promise<void>;
+  append(batch: TelemetryBatch, options?: AppendOptions): Promise<void>;
+  /** The last `ingestPosition` committed (0 for a new store). */
+  readIngestPosition(): Promise<bigint>;
 
   searchTraces(query: TraceSearchQuery, options: QueryOptions): Promise<TraceSummary[]>;
   /** Every span of each trace, in start-time order; ids with no spans are absent from the map. */

@@ -1,5 +1,5 @@
 import { nowUnixNano, type TelemetryBatch } from '@pharos/core';
-import { dropAbsurdTimestamps, batchSize, type WriteQueue } from '../../ingest/index.js';
+import { dropAbsurdTimestamps, batchSize, type WalRecord, type WriteQueue } from '../../ingest/index.js';
 import type { SelfMetrics } from '../../observe/self-metrics.js';
 import {
   decodeLogsJson,
@@ -32,6 +32,25 @@ const DECODERS: Record<OtlpSignal, Record<OtlpEncoding, (body: Uint8Array) => De
   metrics: { protobuf: decodeMetricsProtobuf, json: (b) => decodeMetricsJson(utf8(b)) },
 };
 
+const SIGNALS: readonly OtlpSignal[] = ['traces', 'logs', 'metrics'];
+
+/** The write-ahead log record of an export request: its signal and encoding in `kind`, its body as sent (decompressed). */
+function walRecordOf(signal: OtlpSignal, encoding: OtlpEncoding, body: Uint8Array): WalRecord {
+  return { kind: SIGNALS.indexOf(signal) * 2 + (encoding === 'json' ? 1 : 0), payload: body };
+}
+
+/**
+ * Decodes a write-ahead log record back into items, applying the same checks as when it
+ * was received, for replay after a crash.
+ */
+export function decodeExportRecord(record: WalRecord, retentionMs: number): TelemetryBatch {
+  const signal = SIGNALS[record.kind >> 1];
+  if (signal === undefined) return { spans: [], logs: [], points: [] };
+  const { batch } = DECODERS[signal][record.kind & 1 ? 'json' : 'protobuf'](record.payload);
+  dropAbsurdTimestamps(batch, nowUnixNano(), retentionMs);
+  return batch;
+}
+
 function utf8(body: Uint8Array): string {
   return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
 }
@@ -39,7 +58,7 @@ function utf8(body: Uint8Array): string {
 /**
  * The transport-independent half of the OTLP receivers: decode one (already
  * decompressed) export request, drop invalid items, and wait until the rest is
- * durably written. Throws PharosError for a malformed request or when ingest is
+ * durable (in the write-ahead log). Throws PharosError for a malformed request or when ingest is
  * overloaded; the HTTP and gRPC edges map that to their status codes.
  */
 export class OtlpExportHandler {
@@ -55,7 +74,7 @@ export class OtlpExportHandler {
     if (received > 0) metrics.itemsReceived.inc({ signal }, received);
     if (rejected > 0) metrics.itemsRejected.inc({ signal, reason: 'invalid' }, rejected);
     try {
-      await this.options.queue.submit(batch);
+      await this.options.queue.submit(batch, walRecordOf(signal, encoding, body));
     } catch (error) {
       metrics.itemsRejected.inc({ signal, reason: 'not_written' }, batchSize(batch));
       throw error;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { PharosError, decodeAttributesJson, wrapError, type MetricDescriptor, type MetricPoint, type Span, type TelemetryBatch, type UnixNano } from '@pharos/core';
 import type {
+  AppendOptions,
   DependencyLink,
   LogPage,
   LogSearchQuery,
@@ -19,7 +20,9 @@ import type {
   TraceSummary,
 } from '../interface.js';
 import {
+  INGEST_POSITION_TABLE,
   SIGNALS,
+  createIngestPositionSql,
   createPartitionSql,
   dayIndexOf,
   dayKeyOf,
@@ -51,10 +54,7 @@ export interface DuckDbStoreOptions {
   dataDir: string;
   /** Connections used by queries, which run in parallel with each other and with writes. */
   readerConnections?: number;
-  /**
-   * Write transactions that may run at once. Two let JavaScript stage one batch while
-   * DuckDB converts and commits the previous one (appends never conflict).
-   */
+  /** Write transactions that may run at once (appends never conflict). Ingest writes one at a time. */
   writerConnections?: number;
   /**
    * WAL size at which DuckDB checkpoints (compresses rows into the main file). Small
@@ -87,8 +87,9 @@ export async function openDuckDbStore(options: DuckDbStoreOptions): Promise<Duck
     throw wrapError(error, 'PHAROS_ERR_STORAGE_OPEN', `opening ${file}${hint}`);
   }
   const ddl = await instance.connect();
+  await ddl.run(createIngestPositionSql());
   const writers: StagingWriter[] = [];
-  for (let i = 0; i < (options.writerConnections ?? 2); i++) writers.push(await StagingWriter.open(instance));
+  for (let i = 0; i < (options.writerConnections ?? 1); i++) writers.push(await StagingWriter.open(instance));
   const readers: DuckDBConnection[] = [];
   for (let i = 0; i < (options.readerConnections ?? 3); i++) readers.push(await instance.connect());
   const store = new DuckDbStore(instance, file, ddl, writers, readers);
@@ -154,8 +155,8 @@ export class DuckDbStore implements TelemetryStore {
 
   // ---------------------------------------------------------------- append side
 
-  append(batch: TelemetryBatch): Promise<void> {
-    const write = this.appendNow(batch);
+  append(batch: TelemetryBatch, options: AppendOptions = {}): Promise<void> {
+    const write = this.appendNow(batch, options.ingestPosition);
     const tracked = write.catch(() => undefined);
     this.writesInFlight.add(tracked);
     void tracked.then(() => this.writesInFlight.delete(tracked));
@@ -176,17 +177,22 @@ export class DuckDbStore implements TelemetryStore {
     });
   }
 
-  private async appendNow(batch: TelemetryBatch): Promise<void> {
+  async readIngestPosition(): Promise<bigint> {
+    const rows = (await this.ddl.runAndReadAll(`SELECT position FROM ${INGEST_POSITION_TABLE}`)).getRowsJS();
+    return rows.length === 0 ? 0n : BigInt(rows[0][0] as bigint);
+  }
+
+  private async appendNow(batch: TelemetryBatch, ingestPosition: bigint | undefined): Promise<void> {
     if (this.closed) throw new PharosError('PHAROS_ERR_STORAGE_WRITE', 'the store is closed');
     const work: StagedWork[] = [];
     if (batch.spans.length > 0) work.push({ signal: 'spans', items: batch.spans, days: daysOf(batch.spans, (s) => s.startTimeUnixNano) });
     if (batch.logs.length > 0) work.push({ signal: 'logs', items: batch.logs, days: daysOf(batch.logs, effectiveLogTime) });
     if (batch.points.length > 0) work.push({ signal: 'metrics', items: batch.points, days: daysOf(batch.points, (p) => p.timeUnixNano) });
-    if (work.length === 0) return;
+    if (work.length === 0 && ingestPosition === undefined) return;
     const writer = await this.writerPool.acquire();
     try {
       for (const { signal, days } of work) await this.ensurePartitions(signal, days);
-      await writer.write(work, this.jsonCache);
+      await writer.write(work, this.jsonCache, ingestPosition);
     } catch (error) {
       throw wrapError(error, 'PHAROS_ERR_STORAGE_WRITE', 'writing a batch to DuckDB');
     } finally {
@@ -495,11 +501,17 @@ export class DuckDbStore implements TelemetryStore {
       return { signal: r.signal as PartitionInfo['signal'], day: `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}`, rowCount: Number(r.n) };
     });
     const count = (signal: string) => partitions.filter((p) => p.signal === signal).reduce((n, p) => n + p.rowCount, 0);
-    let diskBytes = 0;
-    for (const file of [this.file, `${this.file}.wal`]) {
-      diskBytes += await stat(file).then((s) => s.size, () => 0);
-    }
-    return { spanCount: count('spans'), logCount: count('logs'), pointCount: count('metrics'), partitions, diskBytes };
+    const fileBytes = await stat(this.file).then((s) => s.size, () => 0);
+    const walBytes = await stat(`${this.file}.wal`).then((s) => s.size, () => 0);
+    const [size] = await this.query('SELECT used_blocks * block_size AS used FROM pragma_database_size()', [], options);
+    return {
+      spanCount: count('spans'),
+      logCount: count('logs'),
+      pointCount: count('metrics'),
+      partitions,
+      diskBytes: fileBytes + walBytes,
+      usedBytes: Number(size.used) + walBytes,
+    };
   }
 
   async dropPartitionsBefore(cutoffUnixNano: UnixNano): Promise<PartitionInfo[]> {

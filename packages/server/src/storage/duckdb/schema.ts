@@ -195,3 +195,14 @@ export function moveStagedRowsSql(signal: Signal, dayIndex: number): string {
 export function clearStageSql(stage: Signal | 'resource_scopes'): string {
   return `DELETE FROM ${stage === 'resource_scopes' ? STAGE_RESOURCE_SCOPES : stageTableName(stage)}`;
 }
+
+/** One row: the last ingest log position committed with data (see AppendOptions). */
+export const INGEST_POSITION_TABLE = 'pharos_ingest_position';
+
+export function createIngestPositionSql(): string {
+  return `CREATE TABLE IF NOT EXISTS ${INGEST_POSITION_TABLE} (id INTEGER PRIMARY KEY, position UBIGINT NOT NULL)`;
+}
+
+export function setIngestPositionSql(position: bigint): string {
+  return `INSERT OR REPLACE INTO ${INGEST_POSITION_TABLE} VALUES (1, ${position.toString()})`;
+}

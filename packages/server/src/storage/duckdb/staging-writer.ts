@@ -1,7 +1,19 @@
 import type { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { LogRecord, MetricPoint, Span } from '@pharos/core';
 import { appendLogRow, appendPointRow, appendSpanRow, ResourceScopeRefs, type SharedJsonCache } from './row-codec.js';
-import { SIGNALS, STAGE_RESOURCE_SCOPES, clearStageSql, createStageSql, moveStagedRowsSql, stageTableName, type Signal } from './schema.js';
+import {
+  SIGNALS,
+  STAGE_RESOURCE_SCOPES,
+  clearStageSql,
+  createStageSql,
+  moveStagedRowsSql,
+  setIngestPositionSql,
+  stageTableName,
+  type Signal,
+} from './schema.js';
+
+/** Rows appended between two yields to the event loop. */
+const ROWS_PER_SLICE = 2000;
 
 /** One signal's share of a batch: its items and the days they fall on. */
 export interface StagedWork {
@@ -30,27 +42,33 @@ export class StagingWriter {
 
   /**
    * Writes `work` durably: staged, moved into the day tables (which must exist) and
-   * committed as one transaction. On failure nothing of the batch is kept.
+   * committed as one transaction, with `ingestPosition` when given. On failure nothing of
+   * the batch is kept.
    */
-  async write(work: StagedWork[], cache: SharedJsonCache): Promise<void> {
+  async write(work: StagedWork[], cache: SharedJsonCache, ingestPosition?: bigint): Promise<void> {
     try {
       const refs = new ResourceScopeRefs(this.appender(STAGE_RESOURCE_SCOPES), cache);
       for (const { signal, items } of work) {
         const appender = this.appender(stageTableName(signal));
-        if (signal === 'spans') {
-          for (const span of items as Span[]) {
-            appendSpanRow(appender, refs, span);
-            appender.endRow();
-          }
-        } else if (signal === 'logs') {
-          for (const record of items as LogRecord[]) {
-            appendLogRow(appender, refs, record);
-            appender.endRow();
-          }
-        } else {
-          for (const point of items as MetricPoint[]) {
-            appendPointRow(appender, cache, refs, point);
-            appender.endRow();
+        for (let start = 0; start < items.length; start += ROWS_PER_SLICE) {
+          // Large batches are staged in slices, letting the event loop serve requests in between.
+          if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+          const end = Math.min(items.length, start + ROWS_PER_SLICE);
+          if (signal === 'spans') {
+            for (let i = start; i < end; i++) {
+              appendSpanRow(appender, refs, items[i] as Span);
+              appender.endRow();
+            }
+          } else if (signal === 'logs') {
+            for (let i = start; i < end; i++) {
+              appendLogRow(appender, refs, items[i] as LogRecord);
+              appender.endRow();
+            }
+          } else {
+            for (let i = start; i < end; i++) {
+              appendPointRow(appender, cache, refs, items[i] as MetricPoint);
+              appender.endRow();
+            }
           }
         }
         appender.flushSync();
@@ -63,7 +81,9 @@ export class StagingWriter {
     const statements = ['BEGIN TRANSACTION'];
     for (const { signal, days } of work) for (const day of days) statements.push(moveStagedRowsSql(signal, day));
     for (const { signal } of work) statements.push(clearStageSql(signal));
-    statements.push(clearStageSql('resource_scopes'), 'COMMIT');
+    statements.push(clearStageSql('resource_scopes'));
+    if (ingestPosition !== undefined) statements.push(setIngestPositionSql(ingestPosition));
+    statements.push('COMMIT');
     try {
       await this.instanceConnection.run(statements.join(';\n'));
     } catch (error) {

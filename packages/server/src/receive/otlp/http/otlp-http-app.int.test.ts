@@ -6,10 +6,10 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TelemetryBatch } from '@pharos/core';
-import { WriteQueue } from '../../../ingest/index.js';
+import { WriteAheadLog, WriteQueue } from '../../../ingest/index.js';
 import { SelfMetrics } from '../../../observe/self-metrics.js';
 import { openDuckDbStore, type DuckDbStore, type TelemetryStore } from '../../../storage/index.js';
-import { OtlpExportHandler } from '../export-handler.js';
+import { OtlpExportHandler, decodeExportRecord } from '../export-handler.js';
 import { buildOtlpHttpApp } from './otlp-http-app.js';
 
 const MAX_BODY = 1024 * 1024;
@@ -36,9 +36,12 @@ class GatedStore {
   release(): void {
     this.open();
   }
-  async append(batch: TelemetryBatch): Promise<void> {
+  async append(batch: TelemetryBatch, options?: { ingestPosition?: bigint }): Promise<void> {
     await this.gate;
-    return this.inner.append(batch);
+    return this.inner.append(batch, options);
+  }
+  readIngestPosition(): Promise<bigint> {
+    return this.inner.readIngestPosition();
   }
 }
 
@@ -47,6 +50,8 @@ describe('OTLP/HTTP receiver', () => {
   let store: DuckDbStore;
   let gated: GatedStore;
   let app: FastifyInstance;
+  let queue: WriteQueue;
+  let wal: WriteAheadLog;
   const post = (url: string, body: string | Buffer, headers: Record<string, string>) => app.inject({ method: 'POST', url, payload: body, headers });
 
   beforeAll(async () => {
@@ -54,13 +59,16 @@ describe('OTLP/HTTP receiver', () => {
     store = await openDuckDbStore({ dataDir });
     gated = new GatedStore(store);
     const metrics = new SelfMetrics();
-    const queue = new WriteQueue({ store: gated as unknown as TelemetryStore, metrics, maxQueuedItems: 3 });
+    wal = await WriteAheadLog.open(path.join(dataDir, 'wal'));
+    queue = new WriteQueue({ store: gated as unknown as TelemetryStore, wal, metrics, maxQueuedItems: 3, decodeRecord: (r) => decodeExportRecord(r, 86_400_000) });
     const handler = new OtlpExportHandler({ queue, metrics, retentionMs: 7 * 86_400_000 });
     app = buildOtlpHttpApp({ handler, metrics, maxBodyBytes: MAX_BODY, logger: pino({ level: 'silent' }) });
     await app.ready();
   });
   afterAll(async () => {
     await app.close();
+    await queue.drain();
+    await wal.close();
     await store.close();
     await rm(dataDir, { recursive: true, force: true });
   });
@@ -75,11 +83,13 @@ describe('OTLP/HTTP receiver', () => {
     expect(json.json()).toEqual({});
   });
 
-  it('stores a valid JSON request and acknowledges it only once it is written', async () => {
+  it('acknowledges a valid JSON request once it is in the write-ahead log, then stores it', async () => {
     const traceId = 'a'.repeat(32);
     const response = await post('/v1/traces', JSON.stringify(traceJson(traceId, 'b'.repeat(16))), { 'content-type': 'application/json' });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({});
+    expect(wal.syncedSequenceNumber).toBeGreaterThanOrEqual(1n);
+    await queue.flush();
     expect((await store.getTraces([traceId], { timeoutMs: 5000 })).get(traceId)).toHaveLength(1);
   });
 
@@ -87,6 +97,7 @@ describe('OTLP/HTTP receiver', () => {
     const traceId = 'c'.repeat(32);
     const response = await post('/v1/traces', gzipSync(JSON.stringify(traceJson(traceId, 'd'.repeat(16)))), { 'content-type': 'application/json', 'content-encoding': 'gzip' });
     expect(response.statusCode).toBe(200);
+    await queue.flush();
     expect((await store.getTraces([traceId], { timeoutMs: 5000 })).size).toBe(1);
   });
 
@@ -101,6 +112,7 @@ describe('OTLP/HTTP receiver', () => {
     expect(json.partialSuccess.rejectedSpans).toBe('2');
     expect(json.partialSuccess.errorMessage).toMatch(/trace_id/);
     expect(json.partialSuccess.errorMessage).toMatch(/timestamp outside/);
+    await queue.flush();
     expect((await store.getTraces(['e'.repeat(32)], { timeoutMs: 5000 })).get('e'.repeat(32))).toHaveLength(1);
   });
 
@@ -151,8 +163,8 @@ describe('OTLP/HTTP receiver', () => {
 
   it('answers requests that arrive while it closes with 503, Retry-After and PHAROS_ERR_INGEST_SHUTTING_DOWN', async () => {
     const metrics = new SelfMetrics();
-    const queue = new WriteQueue({ store, metrics, maxQueuedItems: 100 });
-    const closing = buildOtlpHttpApp({ handler: new OtlpExportHandler({ queue, metrics, retentionMs: 86_400_000 }), metrics, maxBodyBytes: MAX_BODY, logger: pino({ level: 'silent' }) });
+    const closingQueue = new WriteQueue({ store, wal, metrics, maxQueuedItems: 100, decodeRecord: (r) => decodeExportRecord(r, 86_400_000) });
+    const closing = buildOtlpHttpApp({ handler: new OtlpExportHandler({ queue: closingQueue, metrics, retentionMs: 86_400_000 }), metrics, maxBodyBytes: MAX_BODY, logger: pino({ level: 'silent' }) });
     let answer: Awaited<ReturnType<FastifyInstance['inject']>> | undefined;
     closing.addHook('onClose', async () => {
       answer = await closing.inject({ method: 'POST', url: '/v1/traces', payload: '{}', headers: { 'content-type': 'application/json' } });
@@ -164,7 +176,7 @@ describe('OTLP/HTTP receiver', () => {
     expect(answer?.json()).toMatchObject({ code: 14, message: expect.stringMatching(/^PHAROS_ERR_INGEST_SHUTTING_DOWN/) });
   });
 
-  it('answers 503 with Retry-After when the write queue is full', async () => {
+  it('answers 503 with Retry-After when more is accepted than storage has taken', async () => {
     gated.hold();
     const first = post('/v1/traces', JSON.stringify(traceJson('1'.repeat(32), '2'.repeat(16))), { 'content-type': 'application/json' });
     const second = post('/v1/traces', JSON.stringify(traceJson('3'.repeat(32), '4'.repeat(16))), { 'content-type': 'application/json' });
@@ -175,8 +187,11 @@ describe('OTLP/HTTP receiver', () => {
     expect(refused.statusCode).toBe(503);
     expect(refused.headers['retry-after']).toBe('1');
     expect(refused.json()).toMatchObject({ code: 14 });
-    gated.release();
+    // The first two are acknowledged as soon as they are in the log, storage being held or not.
     expect((await first).statusCode).toBe(200);
     expect((await second).statusCode).toBe(200);
+    gated.release();
+    await queue.flush();
+    expect((await store.getTraces(['1'.repeat(32), '3'.repeat(32), '5'.repeat(32)], { timeoutMs: 5000 })).size).toBe(2);
   });
 });
