@@ -73,9 +73,11 @@ async function benchSignal(signal) {
   // query wait until what was acknowledged before it is stored, so the clock stops when
   // a status query counts every acknowledged item.
   let stored = 0;
+  let usedBytes = 0;
   for (let tries = 0; tries < 60 && stored < result.itemsAcked; tries++) {
     const status = await (await fetch(`${pharos.api}/pharos/v1/status`)).json();
     stored = status.stats[STAT_FIELD[signal]];
+    usedBytes = status.stats.usedBytes;
   }
   const queryableMs = Date.now() - result.startEpochMs;
   await stopProcess(pharos.child); // checkpoints the WAL into the database file
@@ -94,6 +96,7 @@ async function benchSignal(signal) {
     refusedRequests: result.refused,
     failedRequests: result.failed,
     bytesPerItemOnDisk: diskBytes / stored,
+    usedBytesPerItem: usedBytes / stored,
     ackedPerSecond: Math.round(result.itemsAcked / (result.lastAckMs / 1000)),
     wireBytesPerItem: result.bytes / (result.requests * 100),
   };
@@ -106,10 +109,10 @@ for (const signal of ['traces', 'logs', 'metrics']) {
   console.error(`${signal}: ${row.itemsPerSecond}/s (${(row.ratioToReference * 100).toFixed(1)}% of bare HTTP at ${row.referenceItemsPerSecond}/s), ${row.bytesPerItemOnDisk.toFixed(1)} B/item on disk`);
 }
 console.log(`\nIngest benchmark, ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores (${os.cpus()[0].model}), ${seconds} s per signal, ${concurrency} requests in flight, 100 items per request`);
-console.log('| signal | items/s, first byte to queryable | items/s acknowledged | bare HTTP discard items/s | ratio (queryable / bare) | stored / acked | 503s | bytes on disk per item | wire bytes per item |');
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log('| signal | items/s, first byte to queryable | items/s acknowledged | bare HTTP discard items/s | ratio (queryable / bare) | stored / acked | 503s | file bytes per item after stop | bytes per item holding data | wire bytes per item |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   console.log(
-    `| ${r.signal} | ${r.itemsPerSecond} | ${r.ackedPerSecond} | ${r.referenceItemsPerSecond} | ${r.ratioToReference.toFixed(3)} | ${r.stored} / ${r.acked} | ${r.refusedRequests} | ${r.bytesPerItemOnDisk.toFixed(1)} | ${r.wireBytesPerItem.toFixed(0)} |`,
+    `| ${r.signal} | ${r.itemsPerSecond} | ${r.ackedPerSecond} | ${r.referenceItemsPerSecond} | ${r.ratioToReference.toFixed(3)} | ${r.stored} / ${r.acked} | ${r.refusedRequests} | ${r.bytesPerItemOnDisk.toFixed(1)} | ${r.usedBytesPerItem.toFixed(1)} | ${r.wireBytesPerItem.toFixed(0)} |`,
   );
 }
