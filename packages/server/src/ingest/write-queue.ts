@@ -15,7 +15,7 @@ export interface WriteQueueOptions {
   /**
    * Items that make a storage write worth starting at once. DuckDB writes a transaction
    * of at least one row group (122,880 rows) compressed straight to its file, which is
-   * several times cheaper than many small ones (ADR 0004).
+   * several times cheaper than many small ones (ADR 0001).
    */
   applyThresholdItems?: number;
   /** Longest an accepted item waits before a write starts anyway. */
