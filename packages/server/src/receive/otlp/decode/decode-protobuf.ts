@@ -59,14 +59,9 @@ const I32 = WIRE_I32;
  * the bytes are not a well-formed protobuf message.
  */
 export function decodeTracesProtobuf(body: Uint8Array): DecodeResult {
-  const r = new ProtobufReader(body);
   const spans: Span[] = [];
   const rejections = new Rejections();
-  while (r.pos < r.limit) {
-    const tag = r.readTag();
-    if (tag === ((1 << 3) | LEN)) readResourceSpans(r, spans, rejections);
-    else r.skipField(tag);
-  }
+  readExportRequest(body, (r, resource, scope) => readSpan(r, resource, scope, spans, rejections));
   return { batch: { spans, logs: [], points: [] }, rejected: rejections.count, rejectionMessages: rejections.messages };
 }
 
@@ -77,14 +72,9 @@ export function decodeTracesProtobuf(body: Uint8Array): DecodeResult {
  * Throws PharosError('PHAROS_ERR_OTLP_MALFORMED') on bytes that are not a well-formed message.
  */
 export function decodeLogsProtobuf(body: Uint8Array): DecodeResult {
-  const r = new ProtobufReader(body);
   const logs: LogRecord[] = [];
   const rejections = new Rejections();
-  while (r.pos < r.limit) {
-    const tag = r.readTag();
-    if (tag === ((1 << 3) | LEN)) readResourceLogs(r, logs, rejections);
-    else r.skipField(tag);
-  }
+  readExportRequest(body, (r, resource, scope) => readLogRecord(r, resource, scope, logs, rejections));
   return { batch: { spans: [], logs, points: [] }, rejected: rejections.count, rejectionMessages: rejections.messages };
 }
 
@@ -96,15 +86,72 @@ export function decodeLogsProtobuf(body: Uint8Array): DecodeResult {
  * counted in `rejected`. Throws PharosError('PHAROS_ERR_OTLP_MALFORMED') on malformed bytes.
  */
 export function decodeMetricsProtobuf(body: Uint8Array): DecodeResult {
-  const r = new ProtobufReader(body);
   const points: MetricPoint[] = [];
   const rejections = new Rejections();
+  readExportRequest(body, (r, resource, scope) => readMetric(r, { resource, scope, points, rejections }));
+  return { batch: { spans: [], logs: [], points }, rejected: rejections.count, rejectionMessages: rejections.messages };
+}
+
+/** Reads one item (span, log record or metric) of a scope; the item is the reader's current message. */
+type ItemReader = (r: ProtobufReader, resource: Resource, scope: InstrumentationScope) => void;
+
+/**
+ * Walks the envelope the three export requests share, calling `readItem` per item:
+ *   Export*ServiceRequest { repeated Resource* resource_* = 1; }
+ *   Resource* { Resource resource = 1; repeated Scope* scope_* = 2; string schema_url = 3; }
+ *   Scope* { InstrumentationScope scope = 1; repeated <item> items = 2; string schema_url = 3; }
+ */
+function readExportRequest(body: Uint8Array, readItem: ItemReader): void {
+  const r = new ProtobufReader(body);
   while (r.pos < r.limit) {
     const tag = r.readTag();
-    if (tag === ((1 << 3) | LEN)) readResourceMetrics(r, points, rejections);
+    if (tag === ((1 << 3) | LEN)) readResourceEnvelope(r, readItem);
     else r.skipField(tag);
   }
-  return { batch: { spans: [], logs: [], points }, rejected: rejections.count, rejectionMessages: rejections.messages };
+}
+
+function readResourceEnvelope(r: ProtobufReader, readItem: ItemReader): void {
+  const outer = r.enterMessage();
+  const resource = createResource();
+  while (r.pos < r.limit) {
+    const tag = r.readTag();
+    switch (tag) {
+      case (1 << 3) | LEN:
+        readResource(r, resource);
+        break;
+      case (2 << 3) | LEN:
+        readScopeEnvelope(r, resource, readItem);
+        break;
+      case (3 << 3) | LEN:
+        resource.schemaUrl = r.readString();
+        break;
+      default:
+        r.skipField(tag);
+    }
+  }
+  r.leaveMessage(outer);
+}
+
+function readScopeEnvelope(r: ProtobufReader, resource: Resource, readItem: ItemReader): void {
+  const outer = r.enterMessage();
+  const scope = createScope();
+  while (r.pos < r.limit) {
+    const tag = r.readTag();
+    switch (tag) {
+      case (1 << 3) | LEN:
+        readScope(r, scope);
+        break;
+      case (2 << 3) | LEN:
+        readItem(r, resource, scope);
+        break;
+      case (3 << 3) | LEN:
+        scope.schemaUrl = r.readString();
+        break;
+      default:
+        r.skipField(tag);
+    }
+  }
+  r.leaveMessage(outer);
 }
 
 // ---------------------------------------------------------------------------
@@ -252,52 +299,6 @@ function readScope(r: ProtobufReader, scope: InstrumentationScope): void {
 
 // ---------------------------------------------------------------------------
 // trace.proto
-
-/** ResourceSpans { Resource resource = 1; repeated ScopeSpans scope_spans = 2; string schema_url = 3; } */
-function readResourceSpans(r: ProtobufReader, spans: Span[], rejections: Rejections): void {
-  const outer = r.enterMessage();
-  const resource = createResource();
-  while (r.pos < r.limit) {
-    const tag = r.readTag();
-    switch (tag) {
-      case (1 << 3) | LEN:
-        readResource(r, resource);
-        break;
-      case (2 << 3) | LEN:
-        readScopeSpans(r, resource, spans, rejections);
-        break;
-      case (3 << 3) | LEN:
-        resource.schemaUrl = r.readString();
-        break;
-      default:
-        r.skipField(tag);
-    }
-  }
-  r.leaveMessage(outer);
-}
-
-/** ScopeSpans { InstrumentationScope scope = 1; repeated Span spans = 2; string schema_url = 3; } */
-function readScopeSpans(r: ProtobufReader, resource: Resource, spans: Span[], rejections: Rejections): void {
-  const outer = r.enterMessage();
-  const scope = createScope();
-  while (r.pos < r.limit) {
-    const tag = r.readTag();
-    switch (tag) {
-      case (1 << 3) | LEN:
-        readScope(r, scope);
-        break;
-      case (2 << 3) | LEN:
-        readSpan(r, resource, scope, spans, rejections);
-        break;
-      case (3 << 3) | LEN:
-        scope.schemaUrl = r.readString();
-        break;
-      default:
-        r.skipField(tag);
-    }
-  }
-  r.leaveMessage(outer);
-}
 
 /** Span: trace_id 1, span_id 2, trace_state 3, parent_span_id 4, name 5, kind 6, start 7, end 8,
  * attributes 9, dropped_attributes_count 10, events 11, dropped_events_count 12, links 13,
@@ -477,52 +478,6 @@ function readLink(r: ProtobufReader): SpanLink {
 // ---------------------------------------------------------------------------
 // logs.proto
 
-/** ResourceLogs { Resource resource = 1; repeated ScopeLogs scope_logs = 2; string schema_url = 3; } */
-function readResourceLogs(r: ProtobufReader, logs: LogRecord[], rejections: Rejections): void {
-  const outer = r.enterMessage();
-  const resource = createResource();
-  while (r.pos < r.limit) {
-    const tag = r.readTag();
-    switch (tag) {
-      case (1 << 3) | LEN:
-        readResource(r, resource);
-        break;
-      case (2 << 3) | LEN:
-        readScopeLogs(r, resource, logs, rejections);
-        break;
-      case (3 << 3) | LEN:
-        resource.schemaUrl = r.readString();
-        break;
-      default:
-        r.skipField(tag);
-    }
-  }
-  r.leaveMessage(outer);
-}
-
-/** ScopeLogs { InstrumentationScope scope = 1; repeated LogRecord log_records = 2; string schema_url = 3; } */
-function readScopeLogs(r: ProtobufReader, resource: Resource, logs: LogRecord[], rejections: Rejections): void {
-  const outer = r.enterMessage();
-  const scope = createScope();
-  while (r.pos < r.limit) {
-    const tag = r.readTag();
-    switch (tag) {
-      case (1 << 3) | LEN:
-        readScope(r, scope);
-        break;
-      case (2 << 3) | LEN:
-        readLogRecord(r, resource, scope, logs, rejections);
-        break;
-      case (3 << 3) | LEN:
-        scope.schemaUrl = r.readString();
-        break;
-      default:
-        r.skipField(tag);
-    }
-  }
-  r.leaveMessage(outer);
-}
-
 /** LogRecord: time 1 (fixed64), severity_number 2, severity_text 3, body 5, attributes 6,
  * dropped_attributes_count 7, flags 8 (fixed32), trace_id 9, span_id 10, observed_time 11 (fixed64), event_name 12. */
 function readLogRecord(r: ProtobufReader, resource: Resource, scope: InstrumentationScope, logs: LogRecord[], rejections: Rejections): void {
@@ -603,53 +558,6 @@ function readLogRecord(r: ProtobufReader, resource: Resource, scope: Instrumenta
 
 // ---------------------------------------------------------------------------
 // metrics.proto
-
-/** ResourceMetrics { Resource resource = 1; repeated ScopeMetrics scope_metrics = 2; string schema_url = 3; } */
-function readResourceMetrics(r: ProtobufReader, points: MetricPoint[], rejections: Rejections): void {
-  const outer = r.enterMessage();
-  const resource = createResource();
-  while (r.pos < r.limit) {
-    const tag = r.readTag();
-    switch (tag) {
-      case (1 << 3) | LEN:
-        readResource(r, resource);
-        break;
-      case (2 << 3) | LEN:
-        readScopeMetrics(r, resource, points, rejections);
-        break;
-      case (3 << 3) | LEN:
-        resource.schemaUrl = r.readString();
-        break;
-      default:
-        r.skipField(tag);
-    }
-  }
-  r.leaveMessage(outer);
-}
-
-/** ScopeMetrics { InstrumentationScope scope = 1; repeated Metric metrics = 2; string schema_url = 3; } */
-function readScopeMetrics(r: ProtobufReader, resource: Resource, points: MetricPoint[], rejections: Rejections): void {
-  const outer = r.enterMessage();
-  const scope = createScope();
-  const ctx: MetricContext = { resource, scope, points, rejections };
-  while (r.pos < r.limit) {
-    const tag = r.readTag();
-    switch (tag) {
-      case (1 << 3) | LEN:
-        readScope(r, scope);
-        break;
-      case (2 << 3) | LEN:
-        readMetric(r, ctx);
-        break;
-      case (3 << 3) | LEN:
-        scope.schemaUrl = r.readString();
-        break;
-      default:
-        r.skipField(tag);
-    }
-  }
-  r.leaveMessage(outer);
-}
 
 /** What every data point of one Metric shares while it is being read. */
 interface MetricContext {
