@@ -62,27 +62,9 @@ const INT64_MAX = (1n << 63n) - 1n;
  * a field has the wrong type.
  */
 export function decodeTracesJson(text: string): DecodeResult {
-  const request = parseRequest(text);
   const spans: Span[] = [];
   const rejections = new Rejections();
-  if (request !== undefined) {
-    const resourceSpans = arrayAt(field(request, 'resourceSpans', 'resource_spans'), 'resourceSpans');
-    for (let i = 0; i < resourceSpans.length; i++) {
-      const path = `resourceSpans[${i}]`;
-      const item = requiredObjectAt(resourceSpans[i], path);
-      const resource = readResourceOf(item, path);
-      const scopeSpans = arrayAt(field(item, 'scopeSpans', 'scope_spans'), `${path}.scopeSpans`);
-      for (let j = 0; j < scopeSpans.length; j++) {
-        const scopePath = `${path}.scopeSpans[${j}]`;
-        const scopeItem = requiredObjectAt(scopeSpans[j], scopePath);
-        const scope = readScopeOf(scopeItem, scopePath);
-        const items = arrayAt(scopeItem.spans, `${scopePath}.spans`);
-        for (let k = 0; k < items.length; k++) {
-          readSpan(requiredObjectAt(items[k], `${scopePath}.spans[${k}]`), `${scopePath}.spans[${k}]`, resource, scope, spans, rejections);
-        }
-      }
-    }
-  }
+  walkExportRequest(text, TRACE_ENVELOPE, (item, path, resource, scope) => readSpan(item, path, resource, scope, spans, rejections));
   return { batch: { spans, logs: [], points: [] }, rejected: rejections.count, rejectionMessages: rejections.messages };
 }
 
@@ -93,28 +75,9 @@ export function decodeTracesJson(text: string): DecodeResult {
  * Throws PharosError('PHAROS_ERR_OTLP_MALFORMED') naming the JSON path on a shape error.
  */
 export function decodeLogsJson(text: string): DecodeResult {
-  const request = parseRequest(text);
   const logs: LogRecord[] = [];
   const rejections = new Rejections();
-  if (request !== undefined) {
-    const resourceLogs = arrayAt(field(request, 'resourceLogs', 'resource_logs'), 'resourceLogs');
-    for (let i = 0; i < resourceLogs.length; i++) {
-      const path = `resourceLogs[${i}]`;
-      const item = requiredObjectAt(resourceLogs[i], path);
-      const resource = readResourceOf(item, path);
-      const scopeLogs = arrayAt(field(item, 'scopeLogs', 'scope_logs'), `${path}.scopeLogs`);
-      for (let j = 0; j < scopeLogs.length; j++) {
-        const scopePath = `${path}.scopeLogs[${j}]`;
-        const scopeItem = requiredObjectAt(scopeLogs[j], scopePath);
-        const scope = readScopeOf(scopeItem, scopePath);
-        const items = arrayAt(field(scopeItem, 'logRecords', 'log_records'), `${scopePath}.logRecords`);
-        for (let k = 0; k < items.length; k++) {
-          const itemPath = `${scopePath}.logRecords[${k}]`;
-          readLogRecord(requiredObjectAt(items[k], itemPath), itemPath, resource, scope, logs, rejections);
-        }
-      }
-    }
-  }
+  walkExportRequest(text, LOG_ENVELOPE, (item, path, resource, scope) => readLogRecord(item, path, resource, scope, logs, rejections));
   return { batch: { spans: [], logs, points: [] }, rejected: rejections.count, rejectionMessages: rejections.messages };
 }
 
@@ -126,29 +89,51 @@ export function decodeLogsJson(text: string): DecodeResult {
  * Throws PharosError('PHAROS_ERR_OTLP_MALFORMED') naming the JSON path on a shape error.
  */
 export function decodeMetricsJson(text: string): DecodeResult {
-  const request = parseRequest(text);
   const points: MetricPoint[] = [];
   const rejections = new Rejections();
-  if (request !== undefined) {
-    const resourceMetrics = arrayAt(field(request, 'resourceMetrics', 'resource_metrics'), 'resourceMetrics');
-    for (let i = 0; i < resourceMetrics.length; i++) {
-      const path = `resourceMetrics[${i}]`;
-      const item = requiredObjectAt(resourceMetrics[i], path);
-      const resource = readResourceOf(item, path);
-      const scopeMetrics = arrayAt(field(item, 'scopeMetrics', 'scope_metrics'), `${path}.scopeMetrics`);
-      for (let j = 0; j < scopeMetrics.length; j++) {
-        const scopePath = `${path}.scopeMetrics[${j}]`;
-        const scopeItem = requiredObjectAt(scopeMetrics[j], scopePath);
-        const scope = readScopeOf(scopeItem, scopePath);
-        const metrics = arrayAt(scopeItem.metrics, `${scopePath}.metrics`);
-        for (let k = 0; k < metrics.length; k++) {
-          const metricPath = `${scopePath}.metrics[${k}]`;
-          readMetric(requiredObjectAt(metrics[k], metricPath), metricPath, { resource, scope, points, rejections });
-        }
+  walkExportRequest(text, METRIC_ENVELOPE, (item, path, resource, scope) => readMetric(item, path, { resource, scope, points, rejections }));
+  return { batch: { spans: [], logs: [], points }, rejected: rejections.count, rejectionMessages: rejections.messages };
+}
+
+/** Field names (camelCase, snake_case) of one signal's request envelope. */
+interface Envelope {
+  resources: [string, string];
+  scopes: [string, string];
+  items: [string, string];
+}
+const TRACE_ENVELOPE: Envelope = { resources: ['resourceSpans', 'resource_spans'], scopes: ['scopeSpans', 'scope_spans'], items: ['spans', 'spans'] };
+const LOG_ENVELOPE: Envelope = { resources: ['resourceLogs', 'resource_logs'], scopes: ['scopeLogs', 'scope_logs'], items: ['logRecords', 'log_records'] };
+const METRIC_ENVELOPE: Envelope = { resources: ['resourceMetrics', 'resource_metrics'], scopes: ['scopeMetrics', 'scope_metrics'], items: ['metrics', 'metrics'] };
+
+/**
+ * Walks the envelope the three export requests share (resources, their scopes, the
+ * scopes' items), calling `readItem` with each item object and its JSON path.
+ */
+function walkExportRequest(
+  text: string,
+  envelope: Envelope,
+  readItem: (item: JsonObject, path: string, resource: Resource, scope: InstrumentationScope) => void,
+): void {
+  const request = parseRequest(text);
+  if (request === undefined) return;
+  const [resourcesName] = envelope.resources;
+  const resources = arrayAt(field(request, ...envelope.resources), resourcesName);
+  for (let i = 0; i < resources.length; i++) {
+    const path = `${resourcesName}[${i}]`;
+    const resourceItem = requiredObjectAt(resources[i], path);
+    const resource = readResourceOf(resourceItem, path);
+    const scopes = arrayAt(field(resourceItem, ...envelope.scopes), `${path}.${envelope.scopes[0]}`);
+    for (let j = 0; j < scopes.length; j++) {
+      const scopePath = `${path}.${envelope.scopes[0]}[${j}]`;
+      const scopeItem = requiredObjectAt(scopes[j], scopePath);
+      const scope = readScopeOf(scopeItem, scopePath);
+      const items = arrayAt(field(scopeItem, ...envelope.items), `${scopePath}.${envelope.items[0]}`);
+      for (let k = 0; k < items.length; k++) {
+        const itemPath = `${scopePath}.${envelope.items[0]}[${k}]`;
+        readItem(requiredObjectAt(items[k], itemPath), itemPath, resource, scope);
       }
     }
   }
-  return { batch: { spans: [], logs: [], points }, rejected: rejections.count, rejectionMessages: rejections.messages };
 }
 
 // ---------------------------------------------------------------------------
