@@ -1,7 +1,7 @@
 // npm run bench:ingest — sustained OTLP ingest of traces, logs and metrics into a real
 // `pharos serve` process, from a separate sender process over loopback, against a bare
 // Node HTTP server that reads and discards the same bodies (measured in the same run).
-// Options: BENCH_SECONDS (default 20 per signal), BENCH_CONCURRENCY (default 32 requests in flight, like a few Collectors with their default 10 senders each).
+// Options: BENCH_SIGNALS (default traces,logs,metrics), BENCH_SECONDS (default 20 per signal), BENCH_CONCURRENCY (default 32 requests in flight, like a few Collectors with their default 10 senders each).
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
@@ -103,7 +103,7 @@ async function benchSignal(signal) {
 }
 
 const rows = [];
-for (const signal of ['traces', 'logs', 'metrics']) {
+for (const signal of (process.env.BENCH_SIGNALS ?? 'traces,logs,metrics').split(',')) {
   const row = await benchSignal(signal);
   rows.push(row);
   console.error(`${signal}: ${row.itemsPerSecond}/s (${(row.ratioToReference * 100).toFixed(1)}% of bare HTTP at ${row.referenceItemsPerSecond}/s), ${row.bytesPerItemOnDisk.toFixed(1)} B/item on disk`);

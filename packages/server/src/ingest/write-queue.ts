@@ -28,6 +28,13 @@ export interface WriteQueueOptions {
   onWriteError?: (error: unknown) => void;
 }
 
+/**
+ * DuckDB's row group. A write of nearly whole row groups leaves a last row group that is
+ * nearly full, which DuckDB then keeps as it is rather than merging it with the next
+ * write's (a merge rewrites it and leaves the old blocks free in the file).
+ */
+const DUCKDB_ROW_GROUP_ROWS = 122_880;
+
 interface Pending {
   batch: TelemetryBatch;
   size: number;
@@ -59,9 +66,9 @@ export class WriteQueue {
   private readonly retryAfterSeconds: number;
 
   constructor(private readonly options: WriteQueueOptions) {
-    this.applyThresholdItems = options.applyThresholdItems ?? 250_000;
+    this.applyThresholdItems = options.applyThresholdItems ?? 240_000;
     this.maxApplyDelayMs = options.maxApplyDelayMs ?? 5000;
-    this.maxItemsPerApply = options.maxItemsPerApply ?? 500_000;
+    this.maxItemsPerApply = options.maxItemsPerApply ?? 2 * DUCKDB_ROW_GROUP_ROWS;
     this.retryAfterSeconds = options.retryAfterSeconds ?? 1;
     options.metrics.queueCapacity.set(options.maxQueuedItems);
   }
