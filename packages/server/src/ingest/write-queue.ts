@@ -47,7 +47,7 @@ interface Pending {
  * resolves once that is fsynced: the acknowledgement. An applier moves accepted batches
  * into storage in large transactions, each recording the log position it reached, so a
  * restart replays exactly what storage lacks (`recover`). Queries call `flush` first to
- * read their own writes. Accepted-but-unapplied items are bounded: past the bound
+ * read their own writes (see there for the exception under heavy ingest). Accepted-but-unapplied items are bounded: past the bound
  * `submit` fails at once with a retryable error (HTTP 503 + Retry-After, gRPC
  * UNAVAILABLE), so a slow disk pushes back on senders instead of growing memory.
  */
@@ -67,7 +67,7 @@ export class WriteQueue {
 
   constructor(private readonly options: WriteQueueOptions) {
     this.applyThresholdItems = options.applyThresholdItems ?? 240_000;
-    this.maxApplyDelayMs = options.maxApplyDelayMs ?? 5000;
+    this.maxApplyDelayMs = options.maxApplyDelayMs ?? 2000;
     this.maxItemsPerApply = options.maxItemsPerApply ?? 2 * DUCKDB_ROW_GROUP_ROWS;
     this.retryAfterSeconds = options.retryAfterSeconds ?? 1;
     options.metrics.queueCapacity.set(options.maxQueuedItems);
@@ -140,10 +140,16 @@ export class WriteQueue {
     this.schedule();
   }
 
-  /** Resolves when everything accepted before the call is in storage (queries read their own writes). */
+  /**
+   * Resolves when everything accepted before the call is in storage, so that queries read
+   * their own writes. Under heavy ingest (a row group or more waiting) it does not force a
+   * small write, which would cost the large writes their efficiency: it resolves at once,
+   * and the newest items show within `maxApplyDelayMs` or one full write.
+   */
   flush(): Promise<void> {
     const target = this.options.wal.lastAppendedSequence;
     if (target <= this.appliedSequence) return Promise.resolve();
+    if (!this.draining && this.durablePrefixItems() >= DUCKDB_ROW_GROUP_ROWS) return Promise.resolve();
     if (target > this.flushTarget) this.flushTarget = target;
     return new Promise((resolve) => {
       this.flushWaiters.push({ sequence: target, resolve });
