@@ -42,6 +42,12 @@ describe('attribute JSON', () => {
     expect(decodeAttributesJson(text)).toEqual(attrs);
   });
 
+  it('writes lone surrogates as U+FFFD, so the JSON is valid UTF-8', () => {
+    const attrs = createAttributes();
+    attrs['k\ud800'] = 'v\udc00';
+    expect(encodeAttributesJson(attrs)).toBe('{"k\ufffd":"v\ufffd"}');
+  });
+
   it('refuses malformed text', () => {
     expect(() => decodeAttributesJson('{"a":')).toThrow(SyntaxError);
     expect(() => decodeAttributesJson('[1]')).toThrow(SyntaxError);

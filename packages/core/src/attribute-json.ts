@@ -14,7 +14,7 @@ export function encodeAnyValueJson(value: AnyValue): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      return jsonString(value);
     case 'boolean':
       return value ? 'true' : 'false';
     case 'bigint':
@@ -29,6 +29,14 @@ export function encodeAnyValueJson(value: AnyValue): string {
   return encodeAttributesJson(value);
 }
 
+/**
+ * A JSON string literal. A lone UTF-16 surrogate (possible in text from OTLP/JSON
+ * `\ud800` escapes) becomes U+FFFD: JSON parsers such as DuckDB's refuse it.
+ */
+export function jsonString(text: string): string {
+  return JSON.stringify(text.isWellFormed() ? text : text.toWellFormed());
+}
+
 /** Attribute keys repeat across items; their JSON form is cached (bounded, on the ingest hot path). */
 const keyJsonCache = new Map<string, string>();
 const MAX_CACHED_KEYS = 10_000;
@@ -36,7 +44,7 @@ const MAX_CACHED_KEYS = 10_000;
 function keyJsonOf(key: string): string {
   let json = keyJsonCache.get(key);
   if (json === undefined) {
-    json = `${JSON.stringify(key)}:`;
+    json = `${jsonString(key)}:`;
     if (keyJsonCache.size < MAX_CACHED_KEYS) keyJsonCache.set(key, json);
   }
   return json;
@@ -48,7 +56,7 @@ export function encodeAttributesJson(attributes: Attributes): string {
   let first = true;
   for (const key in attributes) {
     const value = attributes[key];
-    out += (first ? '' : ',') + keyJsonOf(key) + (typeof value === 'string' ? JSON.stringify(value) : encodeAnyValueJson(value));
+    out += (first ? '' : ',') + keyJsonOf(key) + (typeof value === 'string' ? jsonString(value) : encodeAnyValueJson(value));
     first = false;
   }
   return out + '}';

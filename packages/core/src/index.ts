@@ -7,7 +7,7 @@ export {
   attributesToOtlpJson,
   anyValueToPlain,
 } from './any-value.js';
-export { encodeAnyValueJson, encodeAttributesJson, decodeAnyValueJson, decodeAttributesJson } from './attribute-json.js';
+export { encodeAnyValueJson, encodeAttributesJson, decodeAnyValueJson, decodeAttributesJson, jsonString } from './attribute-json.js';
 export { type TraceIdHex, type SpanIdHex, isValidTraceId, isValidSpanId, normalizeTraceId } from './ids.js';
 export {
   type UnixNano,

@@ -73,3 +73,32 @@ describe('WriteQueue', () => {
     await store.close();
   });
 });
+
+describe('WriteQueue with a request storage cannot take', () => {
+  it('stores the others, drops and counts the bad one, and keeps ingesting', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'pharos-queue-'));
+    dirs.push(dataDir);
+    const inner = await openDuckDbStore({ dataDir });
+    // A store that refuses any batch holding a span named "poison", as DuckDB refuses a value it cannot convert.
+    const store = Object.assign(Object.create(inner) as typeof inner, {
+      append: (batch: TelemetryBatch, options?: { ingestPosition?: bigint }) =>
+        batch.spans.some((s) => s.name === 'poison') ? Promise.reject(new Error('Conversion Error: cannot convert')) : inner.append(batch, options),
+    });
+    const wal = await WriteAheadLog.open(path.join(dataDir, 'wal'));
+    const metrics = new SelfMetrics();
+    const queue = new WriteQueue({ store, wal, metrics, maxQueuedItems: 1000, decodeRecord, maxApplyDelayMs: 60_000, applyThresholdItems: 1_000_000 });
+    const ids = [hexId(16), hexId(16), hexId(16)];
+    const poison = spanBatch(ids[1]);
+    poison.spans[0].name = 'poison';
+    await queue.submit(spanBatch(ids[0]), { kind: 0, payload: Buffer.from(ids[0]) });
+    await queue.submit(poison, { kind: 0, payload: Buffer.from(ids[1]) });
+    await queue.submit(spanBatch(ids[2]), { kind: 0, payload: Buffer.from(ids[2]) });
+    await queue.flush();
+    expect([...(await inner.getTraces(ids, { timeoutMs: 5000 })).keys()].sort()).toEqual([ids[0], ids[2]].sort());
+    expect(queue.depth).toBe(0);
+    expect((await metrics.itemsDropped.get()).values[0].value).toBe(1);
+    expect(await inner.readIngestPosition()).toBe(3n);
+    await wal.close();
+    await inner.close();
+  });
+});

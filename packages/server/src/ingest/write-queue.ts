@@ -85,22 +85,50 @@ export class WriteQueue {
   async recover(): Promise<number> {
     this.appliedSequence = await this.options.store.readIngestPosition();
     let replayed = 0;
-    let batch: TelemetryBatch = { spans: [], logs: [], points: [] };
-    let last = this.appliedSequence;
-    for await (const record of this.options.wal.readAfter(this.appliedSequence)) {
-      const items = this.options.decodeRecord(record);
-      pushBatch(batch, items);
-      last = record.sequence;
-      replayed++;
-      if (batchSize(batch) >= this.maxItemsPerApply) {
-        await this.options.store.append(batch, { ingestPosition: last });
-        batch = { spans: [], logs: [], points: [] };
+    let group: Array<{ batch: TelemetryBatch; sequence: bigint }> = [];
+    let items = 0;
+    const storeGroup = async (): Promise<void> => {
+      if (group.length === 0) return;
+      const merged: TelemetryBatch = { spans: [], logs: [], points: [] };
+      for (const record of group) pushBatch(merged, record.batch);
+      try {
+        await this.options.store.append(merged, { ingestPosition: group[group.length - 1].sequence });
+      } catch (error) {
+        if (!isDataError(error)) throw error;
+        this.options.onWriteError?.(error);
+        for (const record of group) await this.storeOrDrop(record.batch, record.sequence);
       }
+      this.appliedSequence = group[group.length - 1].sequence;
+      group = [];
+      items = 0;
+    };
+    for await (const record of this.options.wal.readAfter(this.appliedSequence)) {
+      const batch = this.options.decodeRecord(record);
+      group.push({ batch, sequence: record.sequence });
+      items += batchSize(batch);
+      replayed++;
+      if (items >= this.maxItemsPerApply) await storeGroup();
     }
-    if (last > this.appliedSequence) await this.options.store.append(batch, { ingestPosition: last });
-    this.appliedSequence = last;
-    await this.options.wal.releaseUpTo(last);
+    await storeGroup();
+    await this.options.wal.releaseUpTo(this.appliedSequence);
     return replayed;
+  }
+
+  /**
+   * Stores one request's items; when storage refuses them for their content, drops them
+   * (logged and counted) and records the position anyway. Returns whether they were stored.
+   */
+  private async storeOrDrop(batch: TelemetryBatch, sequence: bigint): Promise<boolean> {
+    try {
+      await this.options.store.append(batch, { ingestPosition: sequence });
+      return true;
+    } catch (error) {
+      if (!isDataError(error)) throw error;
+      this.options.onWriteError?.(error);
+      this.options.metrics.itemsDropped.inc(batchSize(batch));
+      await this.options.store.append({ spans: [], logs: [], points: [] }, { ingestPosition: sequence });
+      return false;
+    }
   }
 
   /**
@@ -197,41 +225,63 @@ export class WriteQueue {
     const synced = this.options.wal.syncedSequenceNumber;
     const merged: TelemetryBatch = { spans: [], logs: [], points: [] };
     let items = 0;
-    let last = this.appliedSequence;
     let taken = 0;
     while (taken < this.pending.length) {
       const p = this.pending[taken];
       if (p.sequence > synced || (items > 0 && items + p.size > this.maxItemsPerApply)) break;
       pushBatch(merged, p.batch);
       items += p.size;
-      last = p.sequence;
       taken++;
     }
     const stopTimer = this.options.metrics.writeDuration.startTimer();
     try {
-      await this.options.store.append(merged, { ingestPosition: last });
+      await this.options.store.append(merged, { ingestPosition: this.pending[taken - 1].sequence });
+      stopTimer();
+      this.completeApplied(taken, merged);
     } catch (error) {
       // The batch stays queued (and in the log): it is retried, and replayed after a restart.
       stopTimer();
       this.options.metrics.writeErrors.inc();
       this.options.onWriteError?.(error);
-      await new Promise((r) => setTimeout(r, 1000));
-      return;
+      if (isDataError(error)) await this.applyOneByOne(taken);
+      else await new Promise((r) => setTimeout(r, 1000));
     }
-    stopTimer();
-    this.pending.splice(0, taken);
+  }
+
+  /**
+   * After storage refused a batch for its content (not for the disk or memory), stores
+   * its requests one at a time so that one unstorable request cannot block ingest
+   * forever. A request refused on its own is dropped, logged and counted.
+   */
+  private async applyOneByOne(count: number): Promise<void> {
+    for (let i = 0; i < count; i++) {
+      const p = this.pending[0];
+      try {
+        const stored = await this.storeOrDrop(p.batch, p.sequence);
+        this.completeApplied(1, stored ? p.batch : { spans: [], logs: [], points: [] }, stored ? 0 : p.size);
+      } catch {
+        return; // not a content problem: the regular retry takes over
+      }
+    }
+  }
+
+  /** Takes the first `count` pending entries off the queue once storage has them (`stored`, plus `dropped` items it refused). */
+  private completeApplied(count: number, stored: TelemetryBatch, dropped = 0): void {
+    const done = this.pending.splice(0, count);
+    const last = done[done.length - 1].sequence;
+    const items = done.reduce((n, p) => n + p.size, 0);
     this.appliedSequence = last;
     this.queuedItems -= items;
     const m = this.options.metrics;
     m.queueItems.set(this.queuedItems);
-    m.writeBatchItems.observe(items);
-    if (merged.spans.length > 0) m.itemsWritten.inc({ signal: 'traces' }, merged.spans.length);
-    if (merged.logs.length > 0) m.itemsWritten.inc({ signal: 'logs' }, merged.logs.length);
-    if (merged.points.length > 0) m.itemsWritten.inc({ signal: 'metrics' }, merged.points.length);
-    const done = this.flushWaiters.filter((w) => w.sequence <= last);
+    m.writeBatchItems.observe(items - dropped);
+    if (stored.spans.length > 0) m.itemsWritten.inc({ signal: 'traces' }, stored.spans.length);
+    if (stored.logs.length > 0) m.itemsWritten.inc({ signal: 'logs' }, stored.logs.length);
+    if (stored.points.length > 0) m.itemsWritten.inc({ signal: 'metrics' }, stored.points.length);
+    const resolved = this.flushWaiters.filter((w) => w.sequence <= last);
     this.flushWaiters = this.flushWaiters.filter((w) => w.sequence > last);
-    for (const w of done) w.resolve();
-    await this.options.wal.releaseUpTo(last);
+    for (const w of resolved) w.resolve();
+    void this.options.wal.releaseUpTo(last).catch((error: unknown) => this.options.onWriteError?.(error));
   }
 
   /** Refuses new batches and resolves when everything accepted so far is in storage. */
@@ -246,4 +296,9 @@ function pushBatch(target: TelemetryBatch, source: TelemetryBatch): void {
   for (const s of source.spans) target.spans.push(s);
   for (const l of source.logs) target.logs.push(l);
   for (const p of source.points) target.points.push(p);
+}
+
+/** Did storage refuse the content (a value it cannot take) rather than fail to write (disk, memory)? */
+function isDataError(error: unknown): boolean {
+  return /Conversion Error|Invalid Input Error|Constraint Error|Mismatch Type Error|Out of Range Error/.test(String(error instanceof Error ? error.message : error));
 }

@@ -55,6 +55,11 @@ export class SelfMetrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [this.registry],
   });
+  readonly itemsDropped = new Counter({
+    name: 'pharos_ingest_items_dropped_total',
+    help: 'Acknowledged items that storage refused for their content and that were dropped (see the server log).',
+    registers: [this.registry],
+  });
   readonly writeErrors = new Counter({
     name: 'pharos_ingest_write_errors_total',
     help: 'Storage writes that failed and will be retried (the items stay in the write-ahead log).',

@@ -4,6 +4,7 @@ import {
   decodeAttributesJson,
   encodeAnyValueJson,
   encodeAttributesJson,
+  jsonString,
   serviceNameOf,
   type AnyValue,
   type Attributes,
@@ -101,7 +102,7 @@ export class ResourceScopeRefs {
 
 function encodeEvents(events: SpanEvent[]): string {
   return `[${events
-    .map((e) => `{"t":${e.timeUnixNano},"n":${JSON.stringify(e.name)},"a":${encodeAttributesJson(e.attributes)},"d":${e.droppedAttributesCount}}`)
+    .map((e) => `{"t":${e.timeUnixNano},"n":${jsonString(e.name)},"a":${encodeAttributesJson(e.attributes)},"d":${e.droppedAttributesCount}}`)
     .join(',')}]`;
 }
 
@@ -109,7 +110,7 @@ function encodeLinks(links: SpanLink[]): string {
   return `[${links
     .map(
       (l) =>
-        `{"tid":"${l.traceId}","sid":"${l.spanId}","ts":${JSON.stringify(l.traceState)},"a":${encodeAttributesJson(l.attributes)},"d":${l.droppedAttributesCount},"f":${l.flags}}`,
+        `{"tid":"${l.traceId}","sid":"${l.spanId}","ts":${jsonString(l.traceState)},"a":${encodeAttributesJson(l.attributes)},"d":${l.droppedAttributesCount},"f":${l.flags}}`,
     )
     .join(',')}]`;
 }
@@ -136,12 +137,12 @@ export function appendSpanRow(appender: DuckDBAppender, refs: ResourceScopeRefs,
 /** The staged `rare_fields` object of a span (keys as in schema.ts), or undefined when all are defaults. */
 function encodeRareSpanFields(span: Span): string | undefined {
   const parts: string[] = [];
-  if (span.traceState !== '') parts.push(`"ts":${JSON.stringify(span.traceState)}`);
+  if (span.traceState !== '') parts.push(`"ts":${jsonString(span.traceState)}`);
   if (span.flags !== 0) parts.push(`"f":${span.flags}`);
   if (span.droppedAttributesCount !== 0) parts.push(`"da":${span.droppedAttributesCount}`);
-  if (span.events.length > 0) parts.push(`"ev":${JSON.stringify(encodeEvents(span.events))}`);
+  if (span.events.length > 0) parts.push(`"ev":${jsonString(encodeEvents(span.events))}`);
   if (span.droppedEventsCount !== 0) parts.push(`"de":${span.droppedEventsCount}`);
-  if (span.links.length > 0) parts.push(`"li":${JSON.stringify(encodeLinks(span.links))}`);
+  if (span.links.length > 0) parts.push(`"li":${jsonString(encodeLinks(span.links))}`);
   if (span.droppedLinksCount !== 0) parts.push(`"dl":${span.droppedLinksCount}`);
   return parts.length === 0 ? undefined : `{${parts.join(',')}}`;
 }

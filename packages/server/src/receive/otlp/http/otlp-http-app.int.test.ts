@@ -93,6 +93,20 @@ describe('OTLP/HTTP receiver', () => {
     expect((await store.getTraces([traceId], { timeoutMs: 5000 })).get(traceId)).toHaveLength(1);
   });
 
+  it('stores text with lone UTF-16 surrogates (legal in JSON escapes) as U+FFFD', async () => {
+    const traceId = '9'.repeat(32);
+    const body = traceJson(traceId, '8'.repeat(16));
+    const span = body.resourceSpans[0].scopeSpans[0].spans[0] as Record<string, unknown>;
+    span.name = 'op\ud800';
+    span.attributes = [{ key: 'k\udc00', value: { stringValue: 'v\ud800' } }];
+    const response = await post('/v1/traces', JSON.stringify(body), { 'content-type': 'application/json' });
+    expect(response.statusCode).toBe(200);
+    await queue.flush();
+    const [stored] = (await store.getTraces([traceId], { timeoutMs: 5000 })).get(traceId) ?? [];
+    expect(stored.name).toBe('op\ufffd');
+    expect(stored.attributes).toEqual({ 'k\ufffd': 'v\ufffd' });
+  });
+
   it('accepts gzip bodies', async () => {
     const traceId = 'c'.repeat(32);
     const response = await post('/v1/traces', gzipSync(JSON.stringify(traceJson(traceId, 'd'.repeat(16)))), { 'content-type': 'application/json', 'content-encoding': 'gzip' });
