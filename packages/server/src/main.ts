@@ -11,6 +11,9 @@ import { openDuckDbStore, type TelemetryStore } from './storage/index.js';
 /** Longest a query waits for acknowledged data to reach storage before it runs anyway. */
 const READ_YOUR_WRITES_MAX_WAIT_MS = 5000;
 
+/** Longest shutdown waits for accepted data to be stored. */
+const DRAIN_MAX_WAIT_MS = 60_000;
+
 /** How often whole-day partitions past retention are looked for. */
 const RETENTION_INTERVAL_MS = 15 * 60_000;
 
@@ -64,7 +67,12 @@ export async function startPharos(config: PharosConfig, logger: Logger): Promise
     });
     const replayed = await queue.recover();
     if (replayed > 0) logger.info({ requests: replayed }, 'replayed acknowledged requests from the write-ahead log');
-    stack.push(() => queue.drain());
+    stack.push(async () => {
+      // A store that keeps failing must not keep the process from stopping: what is not
+      // stored stays in the write-ahead log and is replayed at the next start.
+      const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), DRAIN_MAX_WAIT_MS).unref());
+      if ((await Promise.race([queue.drain(), timeout])) === 'timeout') logger.warn('stopping before everything was stored; the rest will be replayed at the next start');
+    });
     const handler = new OtlpExportHandler({ queue, metrics, retentionMs: config.retention });
 
     const api = buildApiApp({
