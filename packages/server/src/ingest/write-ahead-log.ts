@@ -80,6 +80,7 @@ export class WriteAheadLog {
     }
     const handle = await open(segmentPath(dir, segments[segments.length - 1]), 'a+');
     await handle.truncate(validBytes);
+    await syncDirectory(dir);
     return new WriteAheadLog(dir, segments, handle, validBytes, lastSequence, options.onSync ?? (() => undefined), options.segmentMaxBytes ?? 64 * 1024 * 1024);
   }
 
@@ -144,7 +145,20 @@ export class WriteAheadLog {
     await this.handle.close();
     this.segments.push(firstSequence);
     this.handle = await open(segmentPath(this.dir, firstSequence), 'a+');
+    await syncDirectory(this.dir);
     this.segmentBytes = 0;
+  }
+
+  /**
+   * Continues numbering after `sequence` when the log is behind it: storage has data up
+   * to there, so the log must have been lost or wiped, and reusing those numbers would
+   * make new records look already stored. Call before appending.
+   */
+  async continueAfter(sequence: bigint): Promise<void> {
+    if (this.lastSequence >= sequence) return;
+    this.lastSequence = sequence;
+    this.syncedSequence = sequence;
+    await this.rotate(sequence + 1n);
   }
 
   /** Every durable record with a sequence above `afterSequence`, in order. */
@@ -161,10 +175,13 @@ export class WriteAheadLog {
 
   /** Deletes the segments whose records all have sequences at or below `sequence` (they are in storage). */
   async releaseUpTo(sequence: bigint): Promise<void> {
+    let removed = false;
     while (this.segments.length > 1 && this.segments[1] - 1n <= sequence) {
       const first = this.segments.shift()!;
       await rm(segmentPath(this.dir, first), { force: true });
+      removed = true;
     }
+    if (removed) await syncDirectory(this.dir);
   }
 
   /** Waits for buffered records to be synced, then closes the file. */
@@ -173,6 +190,16 @@ export class WriteAheadLog {
     this.closed = true;
     while (this.flushing || this.buffered.length > 0) await new Promise((r) => setTimeout(r, 5));
     await this.handle.close();
+  }
+}
+
+/** Makes a file's creation or removal in `dir` durable (the entry lives in the directory). */
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 

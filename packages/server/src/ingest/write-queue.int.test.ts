@@ -102,3 +102,29 @@ describe('WriteQueue with a request storage cannot take', () => {
     await inner.close();
   });
 });
+
+describe('WriteQueue after its log was lost', () => {
+  it('numbers new records after what storage already has, so they are not taken as stored', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'pharos-queue-'));
+    dirs.push(dataDir);
+    const store = await openDuckDbStore({ dataDir });
+    const wal = await WriteAheadLog.open(path.join(dataDir, 'wal'));
+    const queue = new WriteQueue({ store, wal, metrics: new SelfMetrics(), maxQueuedItems: 1000, decodeRecord });
+    const ids = [hexId(16), hexId(16), hexId(16)];
+    for (const id of ids.slice(0, 2)) await queue.submit(spanBatch(id), { kind: 0, payload: Buffer.from(id) });
+    await queue.drain();
+    await wal.close();
+    expect(await store.readIngestPosition()).toBe(2n);
+
+    await rm(path.join(dataDir, 'wal'), { recursive: true });
+    const fresh = await WriteAheadLog.open(path.join(dataDir, 'wal'));
+    const queue2 = new WriteQueue({ store, wal: fresh, metrics: new SelfMetrics(), maxQueuedItems: 1000, decodeRecord, maxApplyDelayMs: 60_000, applyThresholdItems: 1_000_000 });
+    expect(await queue2.recover()).toBe(0);
+    await queue2.submit(spanBatch(ids[2]), { kind: 0, payload: Buffer.from(ids[2]) });
+    expect(fresh.lastAppendedSequence).toBe(3n);
+    await queue2.flush();
+    expect((await store.getTraces(ids, { timeoutMs: 5000 })).size).toBe(3);
+    await fresh.close();
+    await store.close();
+  });
+});

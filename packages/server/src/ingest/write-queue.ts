@@ -22,6 +22,13 @@ export interface WriteQueueOptions {
   maxApplyDelayMs?: number;
   /** Most items in one storage transaction. */
   maxItemsPerApply?: number;
+  /**
+   * Bytes of accepted requests (as received, decompressed) not yet in storage beyond which
+   * `submit` refuses: items can be large (log bodies), so items alone do not bound memory.
+   */
+  maxQueuedBytes?: number;
+  /** Most bytes of requests in one storage transaction (and one replay step). */
+  maxBytesPerApply?: number;
   /** Seconds a refused client is told to wait (Retry-After). */
   retryAfterSeconds?: number;
   /** Told of a failed storage write (which is retried). */
@@ -38,6 +45,8 @@ const DUCKDB_ROW_GROUP_ROWS = 122_880;
 interface Pending {
   batch: TelemetryBatch;
   size: number;
+  /** Size of the request as received: a stand-in for the memory its items take. */
+  bytes: number;
   sequence: bigint;
   acceptedAtMs: number;
 }
@@ -54,6 +63,7 @@ interface Pending {
 export class WriteQueue {
   private readonly pending: Pending[] = [];
   private queuedItems = 0;
+  private queuedBytes = 0;
   private appliedSequence = 0n;
   private flushTarget = 0n;
   private flushWaiters: Array<{ sequence: bigint; resolve: () => void }> = [];
@@ -63,12 +73,16 @@ export class WriteQueue {
   private readonly applyThresholdItems: number;
   private readonly maxApplyDelayMs: number;
   private readonly maxItemsPerApply: number;
+  private readonly maxQueuedBytes: number;
+  private readonly maxBytesPerApply: number;
   private readonly retryAfterSeconds: number;
 
   constructor(private readonly options: WriteQueueOptions) {
     this.applyThresholdItems = options.applyThresholdItems ?? 240_000;
     this.maxApplyDelayMs = options.maxApplyDelayMs ?? 2000;
     this.maxItemsPerApply = options.maxItemsPerApply ?? 2 * DUCKDB_ROW_GROUP_ROWS;
+    this.maxQueuedBytes = options.maxQueuedBytes ?? 1024 * 1024 * 1024;
+    this.maxBytesPerApply = options.maxBytesPerApply ?? 256 * 1024 * 1024;
     this.retryAfterSeconds = options.retryAfterSeconds ?? 1;
     options.metrics.queueCapacity.set(options.maxQueuedItems);
   }
@@ -87,6 +101,7 @@ export class WriteQueue {
     let replayed = 0;
     let group: Array<{ batch: TelemetryBatch; sequence: bigint }> = [];
     let items = 0;
+    let bytes = 0;
     const storeGroup = async (): Promise<void> => {
       if (group.length === 0) return;
       const merged: TelemetryBatch = { spans: [], logs: [], points: [] };
@@ -101,15 +116,26 @@ export class WriteQueue {
       this.appliedSequence = group[group.length - 1].sequence;
       group = [];
       items = 0;
+      bytes = 0;
     };
     for await (const record of this.options.wal.readAfter(this.appliedSequence)) {
-      const batch = this.options.decodeRecord(record);
+      let batch: TelemetryBatch;
+      try {
+        batch = this.options.decodeRecord(record);
+      } catch (error) {
+        // A record this version cannot read (it was accepted by another): skip it, loudly.
+        this.options.onWriteError?.(error);
+        this.options.metrics.itemsDropped.inc();
+        batch = { spans: [], logs: [], points: [] };
+      }
       group.push({ batch, sequence: record.sequence });
       items += batchSize(batch);
+      bytes += record.payload.byteLength;
       replayed++;
-      if (items >= this.maxItemsPerApply) await storeGroup();
+      if (items >= this.maxItemsPerApply || bytes >= this.maxBytesPerApply) await storeGroup();
     }
     await storeGroup();
+    await this.options.wal.continueAfter(this.appliedSequence);
     await this.options.wal.releaseUpTo(this.appliedSequence);
     return replayed;
   }
@@ -143,8 +169,9 @@ export class WriteQueue {
       throw new PharosError('PHAROS_ERR_INGEST_SHUTTING_DOWN', 'the server is shutting down', { retryAfterSeconds: this.retryAfterSeconds });
     }
     // An oversized single request is still let in when the queue is empty, so it can never be refused forever.
-    if (this.queuedItems > 0 && this.queuedItems + size > this.options.maxQueuedItems) {
-      throw new PharosError('PHAROS_ERR_INGEST_OVERLOADED', `the write queue is full (${this.queuedItems} items waiting); retry later`, {
+    const bytes = record.payload.byteLength;
+    if (this.queuedItems > 0 && (this.queuedItems + size > this.options.maxQueuedItems || this.queuedBytes + bytes > this.maxQueuedBytes)) {
+      throw new PharosError('PHAROS_ERR_INGEST_OVERLOADED', `the write queue is full (${this.queuedItems} items, ${this.queuedBytes} bytes waiting); retry later`, {
         retryAfterSeconds: this.retryAfterSeconds,
       });
     }
@@ -154,12 +181,21 @@ export class WriteQueue {
     } catch (error) {
       throw new PharosError('PHAROS_ERR_STORAGE_WRITE', `the write-ahead log cannot be written: ${(error as Error).message}`, { cause: error });
     }
-    this.pending.push({ batch, size, sequence: appended.sequence, acceptedAtMs: Date.now() });
+    this.pending.push({ batch, size, bytes: record.payload.byteLength, sequence: appended.sequence, acceptedAtMs: Date.now() });
     this.queuedItems += size;
+    this.queuedBytes += record.payload.byteLength;
     this.options.metrics.queueItems.set(this.queuedItems);
     try {
       await appended.durable;
     } catch (error) {
+      // Never durable, so never stored: take it back out of the queue.
+      const index = this.pending.findIndex((p) => p.sequence === appended.sequence);
+      if (index >= 0) {
+        this.pending.splice(index, 1);
+        this.queuedItems -= size;
+        this.queuedBytes -= record.payload.byteLength;
+        this.options.metrics.queueItems.set(this.queuedItems);
+      }
       throw new PharosError('PHAROS_ERR_STORAGE_WRITE', `the write-ahead log could not be written: ${(error as Error).message}`, {
         cause: error,
         retryAfterSeconds: this.retryAfterSeconds,
@@ -225,12 +261,14 @@ export class WriteQueue {
     const synced = this.options.wal.syncedSequenceNumber;
     const merged: TelemetryBatch = { spans: [], logs: [], points: [] };
     let items = 0;
+    let bytes = 0;
     let taken = 0;
     while (taken < this.pending.length) {
       const p = this.pending[taken];
-      if (p.sequence > synced || (items > 0 && items + p.size > this.maxItemsPerApply)) break;
+      if (p.sequence > synced || (items > 0 && (items + p.size > this.maxItemsPerApply || bytes + p.bytes > this.maxBytesPerApply))) break;
       pushBatch(merged, p.batch);
       items += p.size;
+      bytes += p.bytes;
       taken++;
     }
     const stopTimer = this.options.metrics.writeDuration.startTimer();
@@ -272,6 +310,7 @@ export class WriteQueue {
     const items = done.reduce((n, p) => n + p.size, 0);
     this.appliedSequence = last;
     this.queuedItems -= items;
+    this.queuedBytes -= done.reduce((n, p) => n + p.bytes, 0);
     const m = this.options.metrics;
     m.queueItems.set(this.queuedItems);
     m.writeBatchItems.observe(items - dropped);

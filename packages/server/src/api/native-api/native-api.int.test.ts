@@ -421,7 +421,7 @@ describe('native API refuses hostile input with 400', () => {
 
   it('refuses a forged log cursor with 400', async () => {
     const body = await get<{ error: { code: string; message: string } }>(`/pharos/v1/logs?cursor=${Buffer.from("1'; DROP TABLE logs").toString('base64url')}`, 400);
-    expect(body.error).toEqual({ code: 'PHAROS_ERR_QUERY_INVALID', message: 'cursor: not a cursor returned by a previous page' });
+    expect(body.error).toEqual({ code: 'PHAROS_ERR_QUERY_INVALID', message: 'Invalid parameter "cursor": not a cursor returned by a previous page' });
   });
 
   it('treats SQL-looking text as data', async () => {

@@ -41,6 +41,12 @@ describe('DuckDB store', () => {
     await expect(
       store.getDependencies(range, { timeoutMs: 50 }),
     ).rejects.toSatisfy((e) => isPharosError(e, 'PHAROS_ERR_QUERY_TIMEOUT'));
+    // The timeout also covers waiting for a connection: with every reader busy, a quick query still times out.
+    const busy = [1, 2, 3].map(() => store.getDependencies(range, { timeoutMs: 2000 }).catch(() => undefined));
+    const started = Date.now();
+    await expect(store.listServices(range, { timeoutMs: 100 })).rejects.toSatisfy((e) => isPharosError(e, 'PHAROS_ERR_QUERY_TIMEOUT'));
+    expect(Date.now() - started).toBeLessThan(1500);
+    await Promise.all(busy);
     await dispose();
   });
 });

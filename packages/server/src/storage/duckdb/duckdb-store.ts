@@ -102,10 +102,24 @@ class Pool<T> {
   private readonly waiters: Array<(item: T) => void> = [];
   constructor(private readonly idle: T[]) {}
 
-  async acquire(): Promise<T> {
+  /** Resolves with an item; rejects with `onTimeout()` if none is free within `timeoutMs` (when given). */
+  async acquire(timeoutMs?: number, onTimeout?: () => Error): Promise<T> {
     const item = this.idle.pop();
     if (item !== undefined) return item;
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return new Promise((resolve, reject) => {
+      const waiter = (got: T) => {
+        clearTimeout(timer);
+        resolve(got);
+      };
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              this.waiters.splice(this.waiters.indexOf(waiter), 1);
+              reject(onTimeout?.() ?? new Error('timed out waiting for a connection'));
+            }, timeoutMs);
+      this.waiters.push(waiter);
+    });
   }
 
   release(item: T): void {
@@ -203,12 +217,18 @@ export class DuckDbStore implements TelemetryStore {
   // ---------------------------------------------------------------- query plumbing
 
   private async query(sql: string, params: Param[], options: QueryOptions): Promise<Row[]> {
-    const connection = await this.pool.acquire();
+    // The timeout covers waiting for a free connection too.
+    const deadline = Date.now() + options.timeoutMs;
+    const timeoutError = () => new PharosError('PHAROS_ERR_QUERY_TIMEOUT', `the query waited longer than ${options.timeoutMs} ms for other queries to finish`);
+    const connection = await this.pool.acquire(options.timeoutMs, timeoutError);
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      connection.interrupt();
-    }, options.timeoutMs);
+    const timer = setTimeout(
+      () => {
+        timedOut = true;
+        connection.interrupt();
+      },
+      Math.max(0, deadline - Date.now()),
+    );
     try {
       const reader = await connection.runAndReadAll(sql, params);
       return reader.getRowObjectsJS() as Row[];
@@ -573,7 +593,12 @@ function encodeLogCursor(tsNs: bigint, part: string, rowId: bigint): string {
 }
 
 function decodeLogCursor(cursor: string): { tsNs: bigint; part: string; rowId: bigint } {
-  const match = /^(-?\d{1,20}):(\d{8}):(\d{1,20})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (match === null) throw new PharosError('PHAROS_ERR_QUERY_INVALID', 'cursor: not a cursor returned by a previous page');
-  return { tsNs: BigInt(match[1]), part: match[2], rowId: BigInt(match[3]) };
+  const match = /^(-?\d{1,19}):(\d{8}):(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  const invalid = () => new PharosError('PHAROS_ERR_QUERY_INVALID', 'Invalid parameter "cursor": not a cursor returned by a previous page');
+  if (match === null) throw invalid();
+  const tsNs = BigInt(match[1]);
+  const rowId = BigInt(match[3]);
+  const INT64_MAX = 9_223_372_036_854_775_807n;
+  if (tsNs > INT64_MAX || tsNs < -INT64_MAX || rowId > INT64_MAX) throw invalid();
+  return { tsNs, part: match[2], rowId };
 }

@@ -102,8 +102,12 @@ export class StagingWriter {
         // A half-appended row makes close fail; the appender is discarded either way.
       }
     }
-    for (const stage of [...SIGNALS, 'resource_scopes'] as const) await this.instanceConnection.run(clearStageSql(stage));
-    this.appenders = await openAppenders(this.instanceConnection);
+    try {
+      for (const stage of [...SIGNALS, 'resource_scopes'] as const) await this.instanceConnection.run(clearStageSql(stage));
+    } finally {
+      // Fresh appenders whatever happened, or every later write would find them closed.
+      this.appenders = await openAppenders(this.instanceConnection);
+    }
   }
 
   private appender(table: string): DuckDBAppender {
