@@ -181,9 +181,9 @@ export class WriteQueue {
     } catch (error) {
       throw new PharosError('PHAROS_ERR_STORAGE_WRITE', `the write-ahead log cannot be written: ${(error as Error).message}`, { cause: error });
     }
-    this.pending.push({ batch, size, bytes: record.payload.byteLength, sequence: appended.sequence, acceptedAtMs: Date.now() });
+    this.pending.push({ batch, size, bytes, sequence: appended.sequence, acceptedAtMs: Date.now() });
     this.queuedItems += size;
-    this.queuedBytes += record.payload.byteLength;
+    this.queuedBytes += bytes;
     this.options.metrics.queueItems.set(this.queuedItems);
     try {
       await appended.durable;
@@ -193,7 +193,7 @@ export class WriteQueue {
       if (index >= 0) {
         this.pending.splice(index, 1);
         this.queuedItems -= size;
-        this.queuedBytes -= record.payload.byteLength;
+        this.queuedBytes -= bytes;
         this.options.metrics.queueItems.set(this.queuedItems);
       }
       throw new PharosError('PHAROS_ERR_STORAGE_WRITE', `the write-ahead log could not be written: ${(error as Error).message}`, {
