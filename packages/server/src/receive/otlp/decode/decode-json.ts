@@ -20,17 +20,16 @@ import {
   MAX_ANY_VALUE_DEPTH,
   NO_VALUE_MESSAGE,
   Rejections,
-  checkLogIds,
   checkSpanIds,
   normalizeExemplarSpanId,
   normalizeExemplarTraceId,
   normalizeOptionalSpanId,
-  normalizeOptionalTraceId,
-  toSeverityNumber,
   toSpanKind,
   toStatusCode,
   toTemporality,
   type DecodeResult,
+  type MetricContext,
+  acceptLogRecord,
 } from './decode-result.js';
 
 /*
@@ -480,37 +479,16 @@ function readLogRecord(object: JsonObject, path: string, resource: Resource, sco
   const spanId = hexIdAt(field(object, 'spanId', 'span_id'), `${path}.spanId`, 8);
   const eventName = stringAt(field(object, 'eventName', 'event_name'), `${path}.eventName`);
 
-  const problem = checkLogIds(traceId, spanId);
-  if (problem !== undefined) {
-    rejections.add(problem);
-    return;
-  }
-  logs.push({
-    resource,
-    scope,
-    timeUnixNano,
-    observedTimeUnixNano,
-    severityNumber: toSeverityNumber(severityNumber),
-    severityText,
-    body,
-    attributes,
-    droppedAttributesCount,
-    flags,
-    traceId: normalizeOptionalTraceId(traceId),
-    spanId: normalizeOptionalSpanId(spanId),
-    eventName,
-  });
+  acceptLogRecord(
+    { resource, scope, timeUnixNano, observedTimeUnixNano, severityNumber, severityText, body, attributes, droppedAttributesCount, flags, traceId, spanId, eventName },
+    logs,
+    rejections,
+  );
 }
 
 // ---------------------------------------------------------------------------
 // Metrics
 
-interface MetricContext {
-  resource: Resource;
-  scope: InstrumentationScope;
-  points: MetricPoint[];
-  rejections: Rejections;
-}
 
 const DATA_FIELDS: ReadonlyArray<readonly [MetricType, string, string]> = [
   ['gauge', 'gauge', 'gauge'],

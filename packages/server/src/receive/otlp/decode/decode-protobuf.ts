@@ -18,17 +18,16 @@ import {
   MAX_ANY_VALUE_DEPTH,
   NO_VALUE_MESSAGE,
   Rejections,
-  checkLogIds,
   checkSpanIds,
   normalizeExemplarSpanId,
   normalizeExemplarTraceId,
   normalizeOptionalSpanId,
-  normalizeOptionalTraceId,
-  toSeverityNumber,
   toSpanKind,
   toStatusCode,
   toTemporality,
   type DecodeResult,
+  type MetricContext,
+  acceptLogRecord,
 } from './decode-result.js';
 import { ProtobufReader, malformedProtobuf, WIRE_I64, WIRE_LEN, WIRE_VARINT, WIRE_I32 } from './protobuf-reader.js';
 
@@ -534,38 +533,16 @@ function readLogRecord(r: ProtobufReader, resource: Resource, scope: Instrumenta
     }
   }
   r.leaveMessage(outer);
-  const problem = checkLogIds(traceId, spanId);
-  if (problem !== undefined) {
-    rejections.add(problem);
-    return;
-  }
-  logs.push({
-    resource,
-    scope,
-    timeUnixNano,
-    observedTimeUnixNano,
-    severityNumber: toSeverityNumber(severityNumber),
-    severityText,
-    body,
-    attributes,
-    droppedAttributesCount,
-    flags,
-    traceId: normalizeOptionalTraceId(traceId),
-    spanId: normalizeOptionalSpanId(spanId),
-    eventName,
-  });
+  acceptLogRecord(
+    { resource, scope, timeUnixNano, observedTimeUnixNano, severityNumber, severityText, body, attributes, droppedAttributesCount, flags, traceId, spanId, eventName },
+    logs,
+    rejections,
+  );
 }
 
 // ---------------------------------------------------------------------------
 // metrics.proto
 
-/** What every data point of one Metric shares while it is being read. */
-interface MetricContext {
-  resource: Resource;
-  scope: InstrumentationScope;
-  points: MetricPoint[];
-  rejections: Rejections;
-}
 
 /** Metric { name 1; description 2; unit 3; oneof data { Gauge gauge 5; Sum sum 7; Histogram histogram 9;
  * ExponentialHistogram exponential_histogram 10; Summary summary 11 } repeated KeyValue metadata 12; } */

@@ -1,5 +1,9 @@
 import type {
   AggregationTemporality,
+  InstrumentationScope,
+  LogRecord,
+  MetricPoint,
+  Resource,
   SpanKind,
   StatusCode,
   TelemetryBatch,
@@ -122,4 +126,29 @@ export function toTemporality(value: number): AggregationTemporality {
 /** Maps an OTLP SeverityNumber onto 0..24 (unknown values → 0, unspecified). */
 export function toSeverityNumber(value: number): number {
   return value >= 0 && value <= 24 ? value : 0;
+}
+
+/** What every data point of one Metric shares while it is being read (both decoders). */
+export interface MetricContext {
+  resource: Resource;
+  scope: InstrumentationScope;
+  points: MetricPoint[];
+  rejections: Rejections;
+}
+
+/**
+ * Adds a decoded log record, its ids as received (lowercase hex, '' when absent), or
+ * counts it rejected when an id has the wrong length. All-zero ids become ''; an unknown
+ * severity number becomes 0.
+ */
+export function acceptLogRecord(record: LogRecord, logs: LogRecord[], rejections: Rejections): void {
+  const problem = checkLogIds(record.traceId, record.spanId);
+  if (problem !== undefined) {
+    rejections.add(problem);
+    return;
+  }
+  record.traceId = normalizeOptionalTraceId(record.traceId);
+  record.spanId = normalizeOptionalSpanId(record.spanId);
+  record.severityNumber = toSeverityNumber(record.severityNumber);
+  logs.push(record);
 }
