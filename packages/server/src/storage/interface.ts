@@ -1,4 +1,4 @@
-import type { LogRecord, MetricPoint, MetricType, Span, StatusCode, TelemetryBatch, UnixNano } from '@pharos/core';
+import type { LogRecord, MetricPoint, MetricType, Span, SpanKind, StatusCode, TelemetryBatch, UnixNano } from '@pharos/core';
 
 /** A half-open time window [startUnixNano, endUnixNano). */
 export interface TimeRange {
@@ -29,6 +29,8 @@ export interface TraceSearchQuery {
   maxDurationNs?: bigint;
   /** Traces with at least one span of this status (e.g. 2 = any error). */
   statusCode?: StatusCode;
+  /** Matches spans of this kind (OTLP SpanKind: 2 server, 3 client, …). */
+  spanKind?: SpanKind;
   /** Most traces returned, newest first. */
   limit: number;
 }

@@ -91,6 +91,14 @@ describe('Jaeger trace search', () => {
     expect(traceIds(await get(`/api/traces?${q({ service: 'frontend', tags: 'otel.status_code=OK' })}`))).toEqual([seed.traceC]);
   });
 
+  it('maps span.kind to the span kind', async () => {
+    expect(traceIds(await get(`/api/traces?${q({ service: 'frontend', tags: '{"span.kind":"client"}' })}`))).toEqual([seed.traceA]);
+    expect(traceIds(await get(`/api/traces?${q({ service: 'frontend', tags: 'span.kind=consumer' })}`))).toEqual([]);
+    const bad = await app.inject({ method: 'GET', url: `/api/traces?${q({ service: 'frontend', tags: 'span.kind=sideways' })}` });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].msg).toMatch(/span.kind must be one of/);
+  });
+
   it('filters by duration', async () => {
     expect(traceIds(await get(`/api/traces?${q({ service: 'frontend', minDuration: '1.2s' })}`))).toEqual([seed.traceC]);
     expect(traceIds(await get(`/api/traces?${q({ service: 'frontend', minDuration: '45ms', maxDuration: '55ms' })}`))).toEqual([seed.traceA]);

@@ -1,4 +1,4 @@
-import type { StatusCode } from '@pharos/core';
+import type { SpanKind, StatusCode } from '@pharos/core';
 import { QueryParams, invalidParam, quoteValue } from '../../query/index.js';
 import type { AttributeFilter } from '../../storage/index.js';
 import { JAEGER_SPAN_KINDS } from './jaeger-json.js';
@@ -8,6 +8,8 @@ export interface JaegerTagConditions {
   attributes: AttributeFilter[];
   /** From `error=true` or `otel.status_code=ERROR|OK|UNSET`: the status is a span field, not an attribute. */
   statusCode?: StatusCode;
+  /** From `span.kind=server|client|producer|consumer|internal`, which Jaeger shows as a tag. */
+  spanKind?: SpanKind;
 }
 
 /**
@@ -111,6 +113,10 @@ export function parseJaegerTags(params: QueryParams): JaegerTagConditions {
       const code = STATUS_BY_TEXT[value.trim().toUpperCase()];
       if (code === undefined) throw invalidParam(source, `otel.status_code must be OK, ERROR or UNSET, got ${quoteValue(value)}`);
       setStatus(source, code);
+    } else if (key === 'span.kind') {
+      const kind = JAEGER_SPAN_KINDS.indexOf(value.trim().toLowerCase());
+      if (kind <= 0) throw invalidParam(source, `span.kind must be one of server, client, producer, consumer, internal, got ${quoteValue(value)}`);
+      conditions.spanKind = kind as SpanKind;
     } else {
       conditions.attributes.push({ key, op: '=', value });
     }

@@ -79,7 +79,7 @@ export function registerJaegerApi(app: FastifyInstance, ctx: QueryContext): void
         const limit = parseLimit(params, 'limit', DEFAULT_TRACE_LIMIT, ctx.maxQueryLimit);
         if (service === undefined) throw invalidParam('service', 'is required when no traceID is given');
         const summaries = await ctx.store.searchTraces(
-          { range, service, operation, attributes: tags.attributes, statusCode: tags.statusCode, ...durations, limit },
+          { range, service, operation, attributes: tags.attributes, statusCode: tags.statusCode, spanKind: tags.spanKind, ...durations, limit },
           options(),
         );
         if (summaries.length === 0) return jaegerResponse([]);

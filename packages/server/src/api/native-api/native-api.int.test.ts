@@ -58,6 +58,14 @@ describe('native services and operations', () => {
 });
 
 describe('native trace search', () => {
+  it('filters by span kind', async () => {
+    const { traces } = await get<{ traces: TraceSummaryJson[] }>('/pharos/v1/traces?service=frontend&kind=client');
+    expect(traces.map((t) => t.traceId)).toEqual([seed.traceA]);
+    const bad = await app.inject({ method: 'GET', url: '/pharos/v1/traces?kind=sideways' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toMatch(/"kind": must be one of server/);
+  });
+
   it('returns trace summaries with nanosecond strings', async () => {
     const { traces } = await get<{ traces: TraceSummaryJson[] }>('/pharos/v1/traces?service=frontend');
     expect(traces.map((t) => t.traceId)).toEqual([seed.traceC, seed.traceA]);

@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { PharosError, SPAN_KIND_NAMES, nowUnixNano } from '@pharos/core';
+import { PharosError, SPAN_KIND_NAMES, nowUnixNano, type SpanKind } from '@pharos/core';
 import {
   QueryParams,
   classifyQueryError,
+  invalidParam,
+  quoteValue,
   logRecordToJson,
   metricInfoToJson,
   metricPointToJson,
@@ -37,6 +39,13 @@ const DEFAULT_POINT_LIMIT = 1000;
 export interface NativeApiOptions {
   /** Reported by /pharos/v1/status; defaults to @pharos/server's package.json version. */
   version?: string;
+}
+
+/** Parses a span kind name (`server`, `client`, `producer`, `consumer`, `internal`). */
+function parseSpanKindParam(name: string, text: string): SpanKind {
+  const kind = SPAN_KIND_NAMES.indexOf(text.trim().toLowerCase() as (typeof SPAN_KIND_NAMES)[number]);
+  if (kind <= 0) throw invalidParam(name, `must be one of server, client, producer, consumer, internal, got ${quoteValue(text)}`);
+  return kind as SpanKind;
 }
 
 /** Names a span kind for the native API: `unspecified`, `internal`, `server`, `client`, `producer`, `consumer`. */
@@ -89,6 +98,7 @@ export function registerNativeApi(app: FastifyInstance, ctx: QueryContext, apiOp
       scope.get('/traces', async (request): Promise<{ traces: TraceSummaryJson[] }> => {
         const params = QueryParams.from(request.query);
         const statusText = params.one('status');
+        const kindText = params.one('kind');
         const summaries = await ctx.store.searchTraces(
           {
             range: parseNativeRange(params, nowUnixNano()),
@@ -97,6 +107,7 @@ export function registerNativeApi(app: FastifyInstance, ctx: QueryContext, apiOp
             attributes: parseAttributeFilters(params, 'attr'),
             ...parseDurationBounds(params),
             statusCode: statusText === undefined ? undefined : parseStatusParam('status', statusText),
+            spanKind: kindText === undefined ? undefined : parseSpanKindParam('kind', kindText),
             limit: parseLimit(params, 'limit', DEFAULT_TRACE_LIMIT, ctx.maxQueryLimit),
           },
           options(),

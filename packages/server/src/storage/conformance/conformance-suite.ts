@@ -77,6 +77,8 @@ export function describeStoreConformance(backendName: string, createStore: Store
       expect(await search({ minDurationNs: 60_000_000n })).toHaveLength(0);
       expect(await search({ maxDurationNs: 20_000_000n })).toHaveLength(0);
       expect(await search({ statusCode: 2 })).toHaveLength(1);
+      expect(await search({ spanKind: 3, service: 'frontend' })).toHaveLength(1);
+      expect(await search({ spanKind: 5 })).toHaveLength(0);
       expect(await search({ service: 'no-such-service' })).toHaveLength(0);
       expect(await search({ range: { startUnixNano: now + MINUTE_NS, endUnixNano: now + 2n * MINUTE_NS } })).toHaveLength(0);
     });

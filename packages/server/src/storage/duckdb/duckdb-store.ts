@@ -273,6 +273,7 @@ export class DuckDbStore implements TelemetryStore {
     if (q.minDurationNs !== undefined) c.add('duration_ns >= ?', q.minDurationNs);
     if (q.maxDurationNs !== undefined) c.add('duration_ns <= ?', q.maxDurationNs);
     if (q.statusCode !== undefined) c.add('status_code = ?', q.statusCode);
+    if (q.spanKind !== undefined) c.add('kind = ?', q.spanKind);
     c.addAttributeFilters(q.attributes);
     const matched = await this.query(
       `SELECT trace_id, max(start_ns) AS last_start FROM ${source} ${c.where()} GROUP BY trace_id ORDER BY last_start DESC LIMIT ?`,
