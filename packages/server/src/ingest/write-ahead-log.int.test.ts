@@ -20,6 +20,8 @@ async function readAll(wal: WriteAheadLog, after = 0n): Promise<StoredWalRecord[
   return out;
 }
 
+/** Bytes before each record's payload. */
+const HEADER = 25;
 const payload = (i: number) => Buffer.from(`record ${i} `.repeat(1 + (i % 7)));
 
 describe('WriteAheadLog', () => {
@@ -27,7 +29,7 @@ describe('WriteAheadLog', () => {
     const dir = await tempDir();
     const syncs: number[] = [];
     const wal = await WriteAheadLog.open(dir, { onSync: (s) => syncs.push(s) });
-    const appended = Array.from({ length: 50 }, (_, i) => wal.append({ kind: i % 4, payload: payload(i) }));
+    const appended = Array.from({ length: 50 }, (_, i) => wal.append({ kind: i % 4, receivedAtUnixMs: 1_700_000_000_000 + i, payload: payload(i) }));
     expect(appended.map((a) => a.sequence)).toEqual(Array.from({ length: 50 }, (_, i) => BigInt(i + 1)));
     await Promise.all(appended.map((a) => a.durable));
     expect(syncs.length).toBeLessThan(50); // group commit: many records per fsync
@@ -39,8 +41,9 @@ describe('WriteAheadLog', () => {
     expect(records.map((r) => r.sequence)).toEqual(appended.map((a) => a.sequence));
     expect(records.map((r) => Buffer.from(r.payload).toString())).toEqual(appended.map((_, i) => payload(i).toString()));
     expect(records.map((r) => r.kind)).toEqual(appended.map((_, i) => i % 4));
+    expect(records.map((r) => r.receivedAtUnixMs)).toEqual(appended.map((_, i) => 1_700_000_000_000 + i));
     expect((await readAll(reopened, 45n)).map((r) => r.sequence)).toEqual([46n, 47n, 48n, 49n, 50n]);
-    const next = reopened.append({ kind: 0, payload: payload(0) });
+    const next = reopened.append({ kind: 0, receivedAtUnixMs: 0, payload: payload(0) });
     expect(next.sequence).toBe(51n);
     await next.durable;
     await reopened.close();
@@ -49,21 +52,21 @@ describe('WriteAheadLog', () => {
   it('cuts off a torn or corrupt tail and goes on from the last whole record', async () => {
     const dir = await tempDir();
     const wal = await WriteAheadLog.open(dir);
-    await Promise.all([1, 2, 3].map((i) => wal.append({ kind: 1, payload: payload(i) }).durable));
+    await Promise.all([1, 2, 3].map((i) => wal.append({ kind: 1, receivedAtUnixMs: 0, payload: payload(i) }).durable));
     await wal.close();
     const [segment] = await readdir(dir);
     const file = path.join(dir, segment);
     const whole = await readFile(file);
     // A crash in the middle of writing record 4: its header and half its payload.
-    await appendFile(file, Buffer.concat([whole.subarray(0, 17 + 3)]));
+    await appendFile(file, Buffer.concat([whole.subarray(0, HEADER + 3)]));
     const reopened = await WriteAheadLog.open(dir);
     expect((await readAll(reopened)).map((r) => r.sequence)).toEqual([1n, 2n, 3n]);
-    await reopened.append({ kind: 1, payload: payload(9) }).durable;
+    await reopened.append({ kind: 1, receivedAtUnixMs: 0, payload: payload(9) }).durable;
     await reopened.close();
 
     // Flip a byte inside record 2: replay stops before it.
     const bytes = await readFile(file);
-    const secondPayloadAt = 17 + payload(1).length + 17;
+    const secondPayloadAt = HEADER + payload(1).length + HEADER;
     bytes[secondPayloadAt] ^= 0xff;
     await writeFile(file, bytes);
     const corrupt = await WriteAheadLog.open(dir);
@@ -74,7 +77,7 @@ describe('WriteAheadLog', () => {
   it('rotates segments and deletes those storage no longer needs', async () => {
     const dir = await tempDir();
     const wal = await WriteAheadLog.open(dir, { segmentMaxBytes: 200 });
-    for (let i = 0; i < 20; i++) await wal.append({ kind: 0, payload: Buffer.alloc(60, i) }).durable;
+    for (let i = 0; i < 20; i++) await wal.append({ kind: 0, receivedAtUnixMs: 0, payload: Buffer.alloc(60, i) }).durable;
     const before = await readdir(dir);
     expect(before.length).toBeGreaterThan(5);
     await wal.releaseUpTo(15n);

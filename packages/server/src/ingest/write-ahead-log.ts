@@ -10,12 +10,15 @@ import { crc32 } from 'node:zlib';
  * After a crash, records past the position storage committed are replayed.
  *
  * On disk: `<dir>/<first sequence, 20 digits>.wal` segments of records
- *   u32 payload length | u32 CRC-32 of the rest | u64 sequence | u8 kind | payload
+ *   u32 payload length | u32 CRC-32 of the rest | u64 sequence | u8 kind |
+ *   f64 received-at (Unix ms) | payload
  * A torn record at the end of the last segment (a crash mid-write) ends the log there.
  */
 export interface WalRecord {
   /** Caller-defined tag of the payload (Pharos: the OTLP signal and encoding). */
   kind: number;
+  /** When the request was received (Unix ms): replay judges it as of then. */
+  receivedAtUnixMs: number;
   payload: Uint8Array;
 }
 
@@ -23,7 +26,7 @@ export interface StoredWalRecord extends WalRecord {
   sequence: bigint;
 }
 
-const HEADER_BYTES = 17;
+const HEADER_BYTES = 25;
 
 export interface WriteAheadLogOptions {
   /** Told how long each write + fsync took, in seconds. */
@@ -106,6 +109,7 @@ export class WriteAheadLog {
     header.writeUInt32LE(record.payload.byteLength, 0);
     header.writeBigUInt64LE(sequence, 8);
     header.writeUInt8(record.kind, 16);
+    header.writeDoubleLE(record.receivedAtUnixMs, 17);
     const payload = Buffer.from(record.payload.buffer, record.payload.byteOffset, record.payload.byteLength);
     header.writeUInt32LE(crc32(payload, crc32(header.subarray(8))), 4);
     this.buffered.push(header, payload);
@@ -227,7 +231,12 @@ function parseSegment(bytes: Buffer): { records: StoredWalRecord[]; validBytes: 
     const expected = bytes.readUInt32LE(offset + 4);
     const payload = bytes.subarray(offset + HEADER_BYTES, end);
     if (crc32(payload, crc32(bytes.subarray(offset + 8, offset + HEADER_BYTES))) !== expected) break;
-    records.push({ sequence: bytes.readBigUInt64LE(offset + 8), kind: bytes.readUInt8(offset + 16), payload });
+    records.push({
+      sequence: bytes.readBigUInt64LE(offset + 8),
+      kind: bytes.readUInt8(offset + 16),
+      receivedAtUnixMs: bytes.readDoubleLE(offset + 17),
+      payload,
+    });
     offset = end;
   }
   return { records, validBytes: offset };

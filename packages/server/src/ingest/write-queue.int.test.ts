@@ -29,10 +29,10 @@ describe('WriteQueue', () => {
     // Storage writes wait a minute: nothing reaches the store unless flushed.
     const queue = new WriteQueue({ store, wal, metrics: new SelfMetrics(), maxQueuedItems: 1000, decodeRecord, maxApplyDelayMs: 60_000, applyThresholdItems: 1_000_000 });
     const ids = Array.from({ length: 10 }, () => hexId(16));
-    for (const id of ids.slice(0, 4)) await queue.submit(spanBatch(id), { kind: 0, payload: Buffer.from(id) });
+    for (const id of ids.slice(0, 4)) await queue.submit(spanBatch(id), { kind: 0, receivedAtUnixMs: Date.now(), payload: Buffer.from(id) });
     await queue.flush();
     expect((await store.getTraces(ids, { timeoutMs: 5000 })).size).toBe(4);
-    for (const id of ids.slice(4)) await queue.submit(spanBatch(id), { kind: 0, payload: Buffer.from(id) });
+    for (const id of ids.slice(4)) await queue.submit(spanBatch(id), { kind: 0, receivedAtUnixMs: Date.now(), payload: Buffer.from(id) });
     expect(queue.depth).toBe(6);
     expect((await store.getTraces(ids, { timeoutMs: 5000 })).size).toBe(4);
 
@@ -59,16 +59,16 @@ describe('WriteQueue', () => {
     const wal = await WriteAheadLog.open(path.join(dataDir, 'wal'));
     const queue = new WriteQueue({ store, wal, metrics: new SelfMetrics(), maxQueuedItems: 2, decodeRecord, maxApplyDelayMs: 60_000, applyThresholdItems: 1_000_000 });
     const ids = [hexId(16), hexId(16), hexId(16)];
-    await queue.submit(spanBatch(ids[0]), { kind: 0, payload: Buffer.from(ids[0]) });
-    await queue.submit(spanBatch(ids[1]), { kind: 0, payload: Buffer.from(ids[1]) });
-    await expect(queue.submit(spanBatch(ids[2]), { kind: 0, payload: Buffer.from(ids[2]) })).rejects.toMatchObject({
+    await queue.submit(spanBatch(ids[0]), { kind: 0, receivedAtUnixMs: Date.now(), payload: Buffer.from(ids[0]) });
+    await queue.submit(spanBatch(ids[1]), { kind: 0, receivedAtUnixMs: Date.now(), payload: Buffer.from(ids[1]) });
+    await expect(queue.submit(spanBatch(ids[2]), { kind: 0, receivedAtUnixMs: Date.now(), payload: Buffer.from(ids[2]) })).rejects.toMatchObject({
       code: 'PHAROS_ERR_INGEST_OVERLOADED',
       httpStatus: 503,
       retryAfterSeconds: 1,
     });
     await queue.drain();
     expect((await store.getTraces(ids, { timeoutMs: 5000 })).size).toBe(2);
-    await expect(queue.submit(spanBatch(ids[2]), { kind: 0, payload: Buffer.from(ids[2]) })).rejects.toMatchObject({ code: 'PHAROS_ERR_INGEST_SHUTTING_DOWN' });
+    await expect(queue.submit(spanBatch(ids[2]), { kind: 0, receivedAtUnixMs: Date.now(), payload: Buffer.from(ids[2]) })).rejects.toMatchObject({ code: 'PHAROS_ERR_INGEST_SHUTTING_DOWN' });
     await wal.close();
     await store.close();
   });
@@ -90,9 +90,9 @@ describe('WriteQueue with a request storage cannot take', () => {
     const ids = [hexId(16), hexId(16), hexId(16)];
     const poison = spanBatch(ids[1]);
     poison.spans[0].name = 'poison';
-    await queue.submit(spanBatch(ids[0]), { kind: 0, payload: Buffer.from(ids[0]) });
-    await queue.submit(poison, { kind: 0, payload: Buffer.from(ids[1]) });
-    await queue.submit(spanBatch(ids[2]), { kind: 0, payload: Buffer.from(ids[2]) });
+    await queue.submit(spanBatch(ids[0]), { kind: 0, receivedAtUnixMs: Date.now(), payload: Buffer.from(ids[0]) });
+    await queue.submit(poison, { kind: 0, receivedAtUnixMs: Date.now(), payload: Buffer.from(ids[1]) });
+    await queue.submit(spanBatch(ids[2]), { kind: 0, receivedAtUnixMs: Date.now(), payload: Buffer.from(ids[2]) });
     await queue.flush();
     expect([...(await inner.getTraces(ids, { timeoutMs: 5000 })).keys()].sort()).toEqual([ids[0], ids[2]].sort());
     expect(queue.depth).toBe(0);
@@ -111,7 +111,7 @@ describe('WriteQueue after its log was lost', () => {
     const wal = await WriteAheadLog.open(path.join(dataDir, 'wal'));
     const queue = new WriteQueue({ store, wal, metrics: new SelfMetrics(), maxQueuedItems: 1000, decodeRecord });
     const ids = [hexId(16), hexId(16), hexId(16)];
-    for (const id of ids.slice(0, 2)) await queue.submit(spanBatch(id), { kind: 0, payload: Buffer.from(id) });
+    for (const id of ids.slice(0, 2)) await queue.submit(spanBatch(id), { kind: 0, receivedAtUnixMs: Date.now(), payload: Buffer.from(id) });
     await queue.drain();
     await wal.close();
     expect(await store.readIngestPosition()).toBe(2n);
@@ -120,7 +120,7 @@ describe('WriteQueue after its log was lost', () => {
     const fresh = await WriteAheadLog.open(path.join(dataDir, 'wal'));
     const queue2 = new WriteQueue({ store, wal: fresh, metrics: new SelfMetrics(), maxQueuedItems: 1000, decodeRecord, maxApplyDelayMs: 60_000, applyThresholdItems: 1_000_000 });
     expect(await queue2.recover()).toBe(0);
-    await queue2.submit(spanBatch(ids[2]), { kind: 0, payload: Buffer.from(ids[2]) });
+    await queue2.submit(spanBatch(ids[2]), { kind: 0, receivedAtUnixMs: Date.now(), payload: Buffer.from(ids[2]) });
     expect(fresh.lastAppendedSequence).toBe(3n);
     await queue2.flush();
     expect((await store.getTraces(ids, { timeoutMs: 5000 })).size).toBe(3);

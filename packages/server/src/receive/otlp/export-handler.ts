@@ -1,4 +1,4 @@
-import { nowUnixNano, type TelemetryBatch } from '@pharos/core';
+import type { TelemetryBatch } from '@pharos/core';
 import { dropAbsurdTimestamps, batchSize, type WalRecord, type WriteQueue } from '../../ingest/index.js';
 import type { SelfMetrics } from '../../observe/self-metrics.js';
 import {
@@ -35,19 +35,20 @@ const DECODERS: Record<OtlpSignal, Record<OtlpEncoding, (body: Uint8Array) => De
 const SIGNALS: readonly OtlpSignal[] = ['traces', 'logs', 'metrics'];
 
 /** The write-ahead log record of an export request: its signal and encoding in `kind`, its body as sent (decompressed). */
-function walRecordOf(signal: OtlpSignal, encoding: OtlpEncoding, body: Uint8Array): WalRecord {
-  return { kind: SIGNALS.indexOf(signal) * 2 + (encoding === 'json' ? 1 : 0), payload: body };
+function walRecordOf(signal: OtlpSignal, encoding: OtlpEncoding, body: Uint8Array, receivedAtUnixMs: number): WalRecord {
+  return { kind: SIGNALS.indexOf(signal) * 2 + (encoding === 'json' ? 1 : 0), receivedAtUnixMs, payload: body };
 }
 
 /**
  * Decodes a write-ahead log record back into items, applying the same checks as when it
- * was received, for replay after a crash.
+ * was received (as of its receive time, so replay keeps exactly what was acknowledged),
+ * for replay after a crash.
  */
 export function decodeExportRecord(record: WalRecord, retentionMs: number): TelemetryBatch {
   const signal = SIGNALS[record.kind >> 1];
   if (signal === undefined) return { spans: [], logs: [], points: [] };
   const { batch } = DECODERS[signal][record.kind & 1 ? 'json' : 'protobuf'](record.payload);
-  dropAbsurdTimestamps(batch, nowUnixNano(), retentionMs);
+  dropAbsurdTimestamps(batch, BigInt(Math.trunc(record.receivedAtUnixMs)) * 1_000_000n, retentionMs);
   return batch;
 }
 
@@ -66,15 +67,16 @@ export class OtlpExportHandler {
 
   async export(signal: OtlpSignal, encoding: OtlpEncoding, body: Uint8Array): Promise<ExportOutcome> {
     const { metrics } = this.options;
+    const receivedAtUnixMs = Date.now();
     const decoded = body.byteLength === 0 ? emptyResult() : DECODERS[signal][encoding](body);
     const batch = decoded.batch;
-    const timing = dropAbsurdTimestamps(batch, nowUnixNano(), this.options.retentionMs);
+    const timing = dropAbsurdTimestamps(batch, BigInt(receivedAtUnixMs) * 1_000_000n, this.options.retentionMs);
     const rejected = decoded.rejected + timing.rejected;
     const received = batchSize(batch) + rejected;
     if (received > 0) metrics.itemsReceived.inc({ signal }, received);
     if (rejected > 0) metrics.itemsRejected.inc({ signal, reason: 'invalid' }, rejected);
     try {
-      await this.options.queue.submit(batch, walRecordOf(signal, encoding, body));
+      await this.options.queue.submit(batch, walRecordOf(signal, encoding, body, receivedAtUnixMs));
     } catch (error) {
       metrics.itemsRejected.inc({ signal, reason: 'not_written' }, batchSize(batch));
       throw error;
