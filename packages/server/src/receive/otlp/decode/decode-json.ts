@@ -20,16 +20,13 @@ import {
   MAX_ANY_VALUE_DEPTH,
   NO_VALUE_MESSAGE,
   Rejections,
-  checkSpanIds,
   normalizeExemplarSpanId,
   normalizeExemplarTraceId,
-  normalizeOptionalSpanId,
-  toSpanKind,
-  toStatusCode,
   toTemporality,
   type DecodeResult,
   type MetricContext,
   acceptLogRecord,
+  acceptSpan,
 } from './decode-result.js';
 
 /*
@@ -413,32 +410,31 @@ function readSpan(object: JsonObject, path: string, resource: Resource, scope: I
   const statusCode = status === undefined ? 0 : enumAt(status.code, `${path}.status.code`, STATUS_CODE_NAMES);
   const statusMessage = status === undefined ? '' : stringAt(status.message, `${path}.status.message`);
 
-  const problem = checkSpanIds(traceId, spanId, parentSpanId);
-  if (problem !== undefined) {
-    rejections.add(problem);
-    return;
-  }
-  spans.push({
-    resource,
-    scope,
-    traceId,
-    spanId,
-    parentSpanId: normalizeOptionalSpanId(parentSpanId),
-    traceState,
-    flags,
-    name,
-    kind: toSpanKind(kind),
-    startTimeUnixNano,
-    endTimeUnixNano,
-    attributes,
-    droppedAttributesCount,
-    events,
-    droppedEventsCount,
-    links,
-    droppedLinksCount,
-    statusCode: toStatusCode(statusCode),
-    statusMessage,
-  });
+  acceptSpan(
+    {
+      resource,
+      scope,
+      traceId,
+      spanId,
+      parentSpanId,
+      traceState,
+      flags,
+      name,
+      kind,
+      startTimeUnixNano,
+      endTimeUnixNano,
+      attributes,
+      droppedAttributesCount,
+      events,
+      droppedEventsCount,
+      links,
+      droppedLinksCount,
+      statusCode,
+      statusMessage,
+    },
+    spans,
+    rejections,
+  );
 }
 
 function readEvent(value: unknown, path: string): SpanEvent {

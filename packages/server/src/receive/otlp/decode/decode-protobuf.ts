@@ -18,16 +18,13 @@ import {
   MAX_ANY_VALUE_DEPTH,
   NO_VALUE_MESSAGE,
   Rejections,
-  checkSpanIds,
   normalizeExemplarSpanId,
   normalizeExemplarTraceId,
-  normalizeOptionalSpanId,
-  toSpanKind,
-  toStatusCode,
   toTemporality,
   type DecodeResult,
   type MetricContext,
   acceptLogRecord,
+  acceptSpan,
 } from './decode-result.js';
 import { ProtobufReader, malformedProtobuf, WIRE_I64, WIRE_LEN, WIRE_VARINT, WIRE_I32 } from './protobuf-reader.js';
 
@@ -385,32 +382,31 @@ function readSpan(r: ProtobufReader, resource: Resource, scope: InstrumentationS
     }
   }
   r.leaveMessage(outer);
-  const problem = checkSpanIds(traceId, spanId, parentSpanId);
-  if (problem !== undefined) {
-    rejections.add(problem);
-    return;
-  }
-  spans.push({
-    resource,
-    scope,
-    traceId,
-    spanId,
-    parentSpanId: normalizeOptionalSpanId(parentSpanId),
-    traceState,
-    flags,
-    name,
-    kind: toSpanKind(kind),
-    startTimeUnixNano,
-    endTimeUnixNano,
-    attributes,
-    droppedAttributesCount,
-    events,
-    droppedEventsCount,
-    links,
-    droppedLinksCount,
-    statusCode: toStatusCode(statusCode),
-    statusMessage,
-  });
+  acceptSpan(
+    {
+      resource,
+      scope,
+      traceId,
+      spanId,
+      parentSpanId,
+      traceState,
+      flags,
+      name,
+      kind,
+      startTimeUnixNano,
+      endTimeUnixNano,
+      attributes,
+      droppedAttributesCount,
+      events,
+      droppedEventsCount,
+      links,
+      droppedLinksCount,
+      statusCode,
+      statusMessage,
+    },
+    spans,
+    rejections,
+  );
 }
 
 /** Span.Event { fixed64 time_unix_nano = 1; name 2; attributes 3; dropped_attributes_count 4; } */

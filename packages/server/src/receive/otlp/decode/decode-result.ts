@@ -4,6 +4,7 @@ import type {
   LogRecord,
   MetricPoint,
   Resource,
+  Span,
   SpanKind,
   StatusCode,
   TelemetryBatch,
@@ -151,4 +152,24 @@ export function acceptLogRecord(record: LogRecord, logs: LogRecord[], rejections
   record.spanId = normalizeOptionalSpanId(record.spanId);
   record.severityNumber = toSeverityNumber(record.severityNumber);
   logs.push(record);
+}
+
+/** A span as a decoder reads it: enums still raw numbers, ids as received. */
+export type DecodedSpan = Omit<Span, 'kind' | 'statusCode'> & { kind: number; statusCode: number };
+
+/**
+ * Adds a decoded span, or counts it rejected when an id is malformed. An all-zero parent
+ * id becomes '' (a root span); unknown kind or status numbers become 0.
+ */
+export function acceptSpan(decoded: DecodedSpan, spans: Span[], rejections: Rejections): void {
+  const problem = checkSpanIds(decoded.traceId, decoded.spanId, decoded.parentSpanId);
+  if (problem !== undefined) {
+    rejections.add(problem);
+    return;
+  }
+  const span = decoded as unknown as Span;
+  span.parentSpanId = normalizeOptionalSpanId(decoded.parentSpanId);
+  span.kind = toSpanKind(decoded.kind);
+  span.statusCode = toStatusCode(decoded.statusCode);
+  spans.push(span);
 }
