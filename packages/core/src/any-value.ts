@@ -17,11 +17,6 @@ export function createAttributes(): Attributes {
   return Object.create(null) as Attributes;
 }
 
-/** Is `value` a kvlist (Attributes), as opposed to any other AnyValue shape? */
-export function isAttributes(value: AnyValue): value is Attributes {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Uint8Array);
-}
-
 /** Encodes an AnyValue as OTLP/JSON (`{"stringValue": ...}` and so on). */
 export function anyValueToOtlpJson(value: AnyValue): Record<string, unknown> {
   if (value === null) return {};

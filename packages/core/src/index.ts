@@ -2,13 +2,12 @@ export {
   type AnyValue,
   type Attributes,
   createAttributes,
-  isAttributes,
   anyValueToOtlpJson,
   attributesToOtlpJson,
   anyValueToPlain,
 } from './any-value.js';
 export { encodeAnyValueJson, encodeAttributesJson, decodeAnyValueJson, decodeAttributesJson, jsonString } from './attribute-json.js';
-export { type TraceIdHex, type SpanIdHex, isValidTraceId, isValidSpanId, normalizeTraceId } from './ids.js';
+export { type TraceIdHex, type SpanIdHex, normalizeTraceId } from './ids.js';
 export {
   type UnixNano,
   NANOS_PER_MILLI,

@@ -1,4 +1,4 @@
-import { PharosError, type TelemetryBatch } from '@pharos/core';
+import { PharosError, createEmptyBatch, type TelemetryBatch } from '@pharos/core';
 import type { TelemetryStore } from '../storage/index.js';
 import type { SelfMetrics } from '../observe/self-metrics.js';
 import { batchSize } from './validate.js';
@@ -104,7 +104,7 @@ export class WriteQueue {
     let bytes = 0;
     const storeGroup = async (): Promise<void> => {
       if (group.length === 0) return;
-      const merged: TelemetryBatch = { spans: [], logs: [], points: [] };
+      const merged = createEmptyBatch();
       for (const record of group) pushBatch(merged, record.batch);
       try {
         await this.options.store.append(merged, { ingestPosition: group[group.length - 1].sequence });
@@ -126,7 +126,7 @@ export class WriteQueue {
         // A record this version cannot read (it was accepted by another): skip it, loudly.
         this.options.onWriteError?.(error);
         this.options.metrics.itemsDropped.inc();
-        batch = { spans: [], logs: [], points: [] };
+        batch = createEmptyBatch();
       }
       group.push({ batch, sequence: record.sequence });
       items += batchSize(batch);
@@ -152,7 +152,7 @@ export class WriteQueue {
       if (!isDataError(error)) throw error;
       this.options.onWriteError?.(error);
       this.options.metrics.itemsDropped.inc(batchSize(batch));
-      await this.options.store.append({ spans: [], logs: [], points: [] }, { ingestPosition: sequence });
+      await this.options.store.append(createEmptyBatch(), { ingestPosition: sequence });
       return false;
     }
   }
@@ -259,7 +259,7 @@ export class WriteQueue {
 
   private async applyOnce(): Promise<void> {
     const synced = this.options.wal.syncedSequenceNumber;
-    const merged: TelemetryBatch = { spans: [], logs: [], points: [] };
+    const merged = createEmptyBatch();
     let items = 0;
     let bytes = 0;
     let taken = 0;
@@ -296,7 +296,7 @@ export class WriteQueue {
       const p = this.pending[0];
       try {
         const stored = await this.storeOrDrop(p.batch, p.sequence);
-        this.completeApplied(1, stored ? p.batch : { spans: [], logs: [], points: [] }, stored ? 0 : p.size);
+        this.completeApplied(1, stored ? p.batch : createEmptyBatch(), stored ? 0 : p.size);
       } catch {
         return; // not a content problem: the regular retry takes over
       }

@@ -1,4 +1,4 @@
-import type { TelemetryBatch } from '@pharos/core';
+import { createEmptyBatch, type TelemetryBatch } from '@pharos/core';
 import { dropAbsurdTimestamps, batchSize, type WalRecord, type WriteQueue } from '../../ingest/index.js';
 import type { SelfMetrics } from '../../observe/self-metrics.js';
 import {
@@ -46,7 +46,7 @@ function walRecordOf(signal: OtlpSignal, encoding: OtlpEncoding, body: Uint8Arra
  */
 export function decodeExportRecord(record: WalRecord, retentionMs: number): TelemetryBatch {
   const signal = SIGNALS[record.kind >> 1];
-  if (signal === undefined) return { spans: [], logs: [], points: [] };
+  if (signal === undefined) return createEmptyBatch();
   const { batch } = DECODERS[signal][record.kind & 1 ? 'json' : 'protobuf'](record.payload);
   dropAbsurdTimestamps(batch, BigInt(Math.trunc(record.receivedAtUnixMs)) * 1_000_000n, retentionMs);
   return batch;
@@ -86,6 +86,6 @@ export class OtlpExportHandler {
 }
 
 function emptyResult(): DecodeResult {
-  const batch: TelemetryBatch = { spans: [], logs: [], points: [] };
+  const batch = createEmptyBatch();
   return { batch, rejected: 0, rejectionMessages: [] };
 }

@@ -19,7 +19,7 @@ import {
   type SpanLink,
   type StatusCode,
 } from '@pharos/core';
-import { LIST, UBIGINT, DOUBLE, listValue, type DuckDBAppender, type DuckDBValue } from '@duckdb/node-api';
+import { LIST, UBIGINT, DOUBLE, listValue, type DuckDBAppender } from '@duckdb/node-api';
 
 /**
  * Row encoding and decoding between the internal model and the DuckDB tables of
@@ -338,9 +338,6 @@ function decodeLinks(text: unknown): SpanLink[] {
   }));
 }
 
-/** Columns to select for rowToSpan. */
-export const SPAN_SELECT = '*';
-
 /** Rebuilds a span from a spans-table row. */
 export function rowToSpan(row: Row, shared: SharedObjectCache): Span {
   const start = big(row.start_ns);
@@ -466,4 +463,3 @@ export function attributeText(value: AnyValue): string {
   return typeof value === 'string' ? value : encodeAnyValueJson(value).replace(/^(-?\d+)\.0$/, '$1');
 }
 
-export type { DuckDBValue };
