@@ -1,0 +1,165 @@
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type { Context } from '@opentelemetry/api';
+import { TraceFlags } from '@opentelemetry/api';
+import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { LogRecordExporter, LogRecordProcessor, ReadableLogRecord, SdkLogRecord } from '@opentelemetry/sdk-logs';
+import type { PushMetricExporter, ResourceMetrics, AggregationTemporality, InstrumentType } from '@opentelemetry/sdk-metrics';
+import type { SignalName } from './settings.js';
+
+/**
+ * Delivery accounting. The SDK must never grow without bound nor fail silently when the
+ * backend is down: every item either leaves (exported), or is dropped and counted, and the
+ * application hears about drops through a rate-limited warning, never an exception.
+ */
+
+/** Per signal: items exported, and items dropped because the queue was full or the export failed. */
+export interface SignalStats {
+  exported: number;
+  droppedQueueFull: number;
+  droppedExportFailed: number;
+}
+
+export type TelemetryStats = Record<SignalName, SignalStats>;
+
+const WARN_INTERVAL_MS = 30_000;
+
+/** Counts what happens to every item and warns about drops at most once per `WARN_INTERVAL_MS` per signal. */
+export class DeliveryLedger {
+  readonly stats: TelemetryStats = {
+    traces: { exported: 0, droppedQueueFull: 0, droppedExportFailed: 0 },
+    metrics: { exported: 0, droppedQueueFull: 0, droppedExportFailed: 0 },
+    logs: { exported: 0, droppedQueueFull: 0, droppedExportFailed: 0 },
+  };
+  private readonly lastWarnAtMs = new Map<SignalName, number>();
+  private readonly unitOf: Record<SignalName, string> = { traces: 'spans', metrics: 'metric points', logs: 'log records' };
+
+  constructor(private readonly warn: (message: string) => void) {}
+
+  recordExported(signal: SignalName, count: number): void {
+    this.stats[signal].exported += count;
+  }
+
+  recordQueueFull(signal: SignalName, count: number): void {
+    this.stats[signal].droppedQueueFull += count;
+    this.maybeWarn(signal, `the export queue is full (${count} more ${this.unitOf[signal]} dropped)`);
+  }
+
+  recordExportFailed(signal: SignalName, count: number, destination: string, error: Error | undefined): void {
+    this.stats[signal].droppedExportFailed += count;
+    const why = error?.message ? `: ${error.message}` : '';
+    this.maybeWarn(signal, `could not send ${count} ${this.unitOf[signal]} to ${destination}${why}`);
+  }
+
+  private maybeWarn(signal: SignalName, what: string): void {
+    const now = Date.now();
+    const last = this.lastWarnAtMs.get(signal);
+    if (last !== undefined && now - last < WARN_INTERVAL_MS) return;
+    this.lastWarnAtMs.set(signal, now);
+    const s = this.stats[signal];
+    const dropped = s.droppedQueueFull + s.droppedExportFailed;
+    try {
+      this.warn(`@pharos/node: ${what}; ${dropped} ${this.unitOf[signal]} dropped so far. The application is not affected.`);
+    } catch {
+      // a broken warn hook must not reach the application
+    }
+  }
+}
+
+function settle(ledger: DeliveryLedger, signal: SignalName, count: number, destination: string, result: ExportResult): void {
+  if (result.code === ExportResultCode.SUCCESS) ledger.recordExported(signal, count);
+  else ledger.recordExportFailed(signal, count, destination, result.error);
+}
+
+/** Wraps a span exporter to count exported and failed spans; releases `queue` slots as spans leave. */
+export function countSpanExports(inner: SpanExporter, ledger: DeliveryLedger, destination: string, queue: QueueSlots): SpanExporter {
+  return {
+    export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+      queue.release(spans.length);
+      inner.export(spans, (result) => {
+        settle(ledger, 'traces', spans.length, destination, result);
+        done(result);
+      });
+    },
+    shutdown: () => inner.shutdown(),
+    forceFlush: () => inner.forceFlush?.() ?? Promise.resolve(),
+  };
+}
+
+/** Wraps a log record exporter the same way as `countSpanExports`. */
+export function countLogExports(inner: LogRecordExporter, ledger: DeliveryLedger, destination: string, queue: QueueSlots): LogRecordExporter {
+  return {
+    export(records: ReadableLogRecord[], done: (result: ExportResult) => void): void {
+      queue.release(records.length);
+      inner.export(records, (result) => {
+        settle(ledger, 'logs', records.length, destination, result);
+        done(result);
+      });
+    },
+    shutdown: () => inner.shutdown(),
+    forceFlush: () => inner.forceFlush?.() ?? Promise.resolve(),
+  };
+}
+
+/** Wraps a metric exporter to count exported and failed data points. */
+export function countMetricExports(inner: PushMetricExporter, ledger: DeliveryLedger, destination: string): PushMetricExporter {
+  const wrapped: PushMetricExporter = {
+    export(metrics: ResourceMetrics, done: (result: ExportResult) => void): void {
+      let points = 0;
+      for (const scope of metrics.scopeMetrics) for (const metric of scope.metrics) points += metric.dataPoints.length;
+      inner.export(metrics, (result) => {
+        settle(ledger, 'metrics', points, destination, result);
+        done(result);
+      });
+    },
+    shutdown: () => inner.shutdown(),
+    forceFlush: () => inner.forceFlush(),
+  };
+  if (inner.selectAggregationTemporality) wrapped.selectAggregationTemporality = (type: InstrumentType): AggregationTemporality => inner.selectAggregationTemporality!(type);
+  if (inner.selectAggregation) wrapped.selectAggregation = inner.selectAggregation.bind(inner);
+  return wrapped;
+}
+
+/**
+ * The bound on items waiting in a batch processor. The SDK's batch processors drop silently
+ * when full; holding the same bound in front of them lets each drop be counted.
+ */
+export class QueueSlots {
+  private waiting = 0;
+  constructor(private readonly capacity: number) {}
+  /** Takes a slot; false when the queue is full (the item must be dropped). */
+  take(): boolean {
+    if (this.waiting >= this.capacity) return false;
+    this.waiting++;
+    return true;
+  }
+  release(count: number): void {
+    this.waiting = Math.max(0, this.waiting - count);
+  }
+}
+
+/** A span processor that admits a span to `inner` (a batch processor) only while the queue has room. */
+export function boundSpanProcessor(inner: SpanProcessor, queue: QueueSlots, ledger: DeliveryLedger): SpanProcessor {
+  return {
+    onStart: (span: Span, parentContext: Context) => inner.onStart(span, parentContext),
+    onEnd(span: ReadableSpan): void {
+      // The batch processor ignores unsampled spans; they take no slot.
+      if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+      if (queue.take()) inner.onEnd(span);
+      else ledger.recordQueueFull('traces', 1);
+    },
+    forceFlush: () => inner.forceFlush(),
+    shutdown: () => inner.shutdown(),
+  };
+}
+
+/** A log record processor that admits a record to `inner` only while the queue has room. */
+export function boundLogProcessor(inner: LogRecordProcessor, queue: QueueSlots, ledger: DeliveryLedger): LogRecordProcessor {
+  return {
+    onEmit(record: SdkLogRecord, context?: Context): void {
+      if (queue.take()) inner.onEmit(record, context);
+      else ledger.recordQueueFull('logs', 1);
+    },
+    forceFlush: () => inner.forceFlush(),
+    shutdown: () => inner.shutdown(),
+  };
+}
