@@ -1,0 +1,12 @@
+export { EnvError, readRequiredEnv, readOptionalEnv, readPortEnv, trimBaseUrl } from './env.js';
+export { createLogger, createRateLimitedLog, type Logger } from './logger.js';
+export { HttpError, UpstreamError, mapUpstreamStatus, type UpstreamFailureKind } from './errors.js';
+export { currentFaults, setFaults, rollShare, sendReady } from './faults.js';
+export { readCurrentRelease, resolveRequestContext, type RequestContext } from './release.js';
+export { cacheRenderedResponse, countCachedResponses } from './response-cache.js';
+export { requestJson, type JsonRequest } from './http-client.js';
+export { startServiceRuntime, serveHttp, delay, type ServiceRuntime } from './lifecycle.js';
+export { createServiceApp, finishServiceApp, readStringField, readIntegerField, type ErrorPageRenderer } from './app.js';
+export { createPool, runInTransaction, prepareSchema, isStatementTimeout, type Pool, type PoolClient, type PoolOptions } from './postgres.js';
+export { maintainAmqpConnection, ordersExchange, orderPlacedRoutingKey, type AmqpLink } from './amqp.js';
+export { buildProductSeed, productCategories, type SeedProduct } from './product-seed.js';
