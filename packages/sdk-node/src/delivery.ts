@@ -31,6 +31,7 @@ export class DeliveryLedger {
     logs: { exported: 0, droppedQueueFull: 0, droppedExportFailed: 0 },
   };
   private readonly lastWarnAtMs = new Map<SignalName, number>();
+  private readonly droppedAtLastWarn = new Map<SignalName, number>();
   private readonly unitOf: Record<SignalName, string> = { traces: 'spans', metrics: 'metric points', logs: 'log records' };
 
   constructor(private readonly warn: (message: string) => void) {}
@@ -41,7 +42,7 @@ export class DeliveryLedger {
 
   recordQueueFull(signal: SignalName, count: number): void {
     this.stats[signal].droppedQueueFull += count;
-    this.maybeWarn(signal, `the export queue is full (${count} more ${this.unitOf[signal]} dropped)`);
+    this.maybeWarn(signal, 'the export queue is full');
   }
 
   recordExportFailed(signal: SignalName, count: number, destination: string, error: Error | undefined): void {
@@ -50,15 +51,35 @@ export class DeliveryLedger {
     this.maybeWarn(signal, `could not send ${count} ${this.unitOf[signal]} to ${destination}${why}`);
   }
 
+  /** At shutdown: one line per signal whose drops grew since its last warning, so the final count is never lost. */
+  warnFinalCounts(): void {
+    for (const signal of Object.keys(this.stats) as SignalName[]) {
+      const dropped = this.droppedOf(signal);
+      if (dropped > (this.droppedAtLastWarn.get(signal) ?? 0)) {
+        const s = this.stats[signal];
+        this.emit(`@pharos/node: ${dropped} ${this.unitOf[signal]} dropped in all (${s.droppedQueueFull} because the export queue was full, ${s.droppedExportFailed} because exports failed).`);
+      }
+    }
+  }
+
+  private droppedOf(signal: SignalName): number {
+    const s = this.stats[signal];
+    return s.droppedQueueFull + s.droppedExportFailed;
+  }
+
   private maybeWarn(signal: SignalName, what: string): void {
     const now = Date.now();
     const last = this.lastWarnAtMs.get(signal);
     if (last !== undefined && now - last < WARN_INTERVAL_MS) return;
     this.lastWarnAtMs.set(signal, now);
-    const s = this.stats[signal];
-    const dropped = s.droppedQueueFull + s.droppedExportFailed;
+    const dropped = this.droppedOf(signal);
+    this.droppedAtLastWarn.set(signal, dropped);
+    this.emit(`@pharos/node: ${what}; ${dropped} ${this.unitOf[signal]} dropped so far. The application is not affected.`);
+  }
+
+  private emit(message: string): void {
     try {
-      this.warn(`@pharos/node: ${what}; ${dropped} ${this.unitOf[signal]} dropped so far. The application is not affected.`);
+      this.warn(message);
     } catch {
       // a broken warn hook must not reach the application
     }
@@ -70,12 +91,34 @@ function settle(ledger: DeliveryLedger, signal: SignalName, count: number, desti
   else ledger.recordExportFailed(signal, count, destination, result.error);
 }
 
-/** Wraps a span exporter to count exported and failed spans; releases `queue` slots as spans leave. */
+/**
+ * Frees `count` queue slots when an export ends, or after `EXPORT_GIVE_UP_MS` should its
+ * callback never come. Items being exported still count against the bound, so memory
+ * holds at most the queue size, not a queue plus the batches in flight.
+ */
+function releaseWhenSettled(queue: QueueSlots, count: number): () => void {
+  let released = false;
+  const release = (): void => {
+    if (released) return;
+    released = true;
+    clearTimeout(timer);
+    queue.release(count);
+  };
+  const timer = setTimeout(release, EXPORT_GIVE_UP_MS);
+  timer.unref();
+  return release;
+}
+
+/** Longer than the batch processors' export timeout (30 s), so a slot is freed by the export's end in practice. */
+const EXPORT_GIVE_UP_MS = 35_000;
+
+/** Wraps a span exporter to count exported and failed spans; frees `queue` slots as exports end. */
 export function countSpanExports(inner: SpanExporter, ledger: DeliveryLedger, destination: string, queue: QueueSlots): SpanExporter {
   return {
     export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
-      queue.release(spans.length);
+      const release = releaseWhenSettled(queue, spans.length);
       inner.export(spans, (result) => {
+        release();
         settle(ledger, 'traces', spans.length, destination, result);
         done(result);
       });
@@ -89,8 +132,9 @@ export function countSpanExports(inner: SpanExporter, ledger: DeliveryLedger, de
 export function countLogExports(inner: LogRecordExporter, ledger: DeliveryLedger, destination: string, queue: QueueSlots): LogRecordExporter {
   return {
     export(records: ReadableLogRecord[], done: (result: ExportResult) => void): void {
-      queue.release(records.length);
+      const release = releaseWhenSettled(queue, records.length);
       inner.export(records, (result) => {
+        release();
         settle(ledger, 'logs', records.length, destination, result);
         done(result);
       });

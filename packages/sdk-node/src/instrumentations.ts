@@ -14,7 +14,8 @@ import type { InstrumentationName } from './settings.js';
  * contrib instrumentation with defaults chosen for signal over noise.
  */
 const FACTORIES: Record<InstrumentationName, () => Instrumentation> = {
-  http: () => new HttpInstrumentation(),
+  // The SDK's own OTLP exports must not count as the application's outgoing requests.
+  http: () => new HttpInstrumentation({ ignoreOutgoingRequestHook: isOtlpExport }),
   undici: () => new UndiciInstrumentation(),
   // Middleware and router layers are one span per `app.use` per request: noise that costs
   // throughput. The route still names the server span (http.route), and handlers keep theirs.
@@ -26,6 +27,16 @@ const FACTORIES: Record<InstrumentationName, () => Instrumentation> = {
   pino: () => new PinoInstrumentation(),
   'runtime-node': () => new RuntimeNodeInstrumentation(),
 };
+
+/** Is this outgoing request one of the OTLP exporters' (they announce themselves in User-Agent)? */
+function isOtlpExport(request: { headers?: unknown }): boolean {
+  const headers = request.headers;
+  if (headers === null || typeof headers !== 'object') return false;
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.toLowerCase() === 'user-agent' && String(value).startsWith('OTel-OTLP-Exporter-JavaScript')) return true;
+  }
+  return false;
+}
 
 /** Builds the named instrumentations; one that fails to construct is skipped and reported through `warn`. */
 export function createInstrumentations(names: readonly InstrumentationName[], warn: (message: string) => void): Instrumentation[] {

@@ -6,7 +6,7 @@
  */
 import { register } from 'node:module';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
-import { init, shutdown } from './index.js';
+import { init, shutdown, shutdownWithOutcome } from './lifecycle.js';
 
 try {
   const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
@@ -24,7 +24,13 @@ try {
  * its own handlers should `await shutdown()` from '@pharos/node' before it exits.
  */
 function flushWhenTheProcessEnds(): void {
-  process.once('beforeExit', () => void shutdown());
+  // When the flush times out (endpoint down), the exporters' pending requests would hold
+  // the process up to their own timeout: end it as it was about to end.
+  process.once('beforeExit', () => {
+    void shutdownWithOutcome().then((inTime) => {
+      if (!inTime) process.exit();
+    });
+  });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     const onSignal = (): void => {
       if (process.listenerCount(signal) > 1) return;

@@ -28,8 +28,9 @@ import { SDK_NAME, SDK_VERSION } from './version.js';
 export interface RunningSdk {
   settings: SdkSettings;
   ledger: DeliveryLedger;
-  stop(timeoutMs: number): Promise<void>;
-  flush(timeoutMs: number): Promise<void>;
+  /** Resolves true when everything was flushed and stopped in time, false on timeout. */
+  stop(timeoutMs: number): Promise<boolean>;
+  flush(timeoutMs: number): Promise<boolean>;
 }
 
 /** Starts the OpenTelemetry Node SDK for `options` and the OTEL_* variables in `env`. Throws only on a bug; `init()` catches. */
@@ -61,7 +62,11 @@ export function startSdk(options: PharosNodeOptions, env: NodeJS.ProcessEnv): Ru
   return {
     settings,
     ledger,
-    stop: (timeoutMs) => withTimeout(sdk.shutdown(), timeoutMs),
+    stop: async (timeoutMs) => {
+      const done = await withTimeout(sdk.shutdown(), timeoutMs);
+      ledger.warnFinalCounts();
+      return done;
+    },
     flush: (timeoutMs) => withTimeout(Promise.all(flushables.map((f) => f.forceFlush())), timeoutMs),
   };
 }
@@ -125,21 +130,16 @@ function envNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
   return env[name] !== undefined && env[name]!.trim() !== '' && Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
-/** Settles when `work` does or after `timeoutMs`, whichever is first; never rejects. */
-function withTimeout(work: Promise<unknown>, timeoutMs: number): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, timeoutMs);
+/** Settles when `work` does (true) or after `timeoutMs` (false), whichever is first; never rejects. */
+function withTimeout(work: Promise<unknown>, timeoutMs: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
     timer.unref();
-    work.then(
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-    );
+    const settled = (): void => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    work.then(settled, settled);
   });
 }
 

@@ -8,7 +8,7 @@
 export interface PharosNodeOptions {
   /** service.name; else OTEL_SERVICE_NAME, else the application's package.json name. */
   serviceName?: string;
-  /** service.version; else OTEL_RESOURCE_ATTRIBUTES' service.version, else the application's package.json version. */
+  /** service.version; else the one in OTEL_RESOURCE_ATTRIBUTES (read by the resource detector), else the application's package.json version. */
   serviceVersion?: string;
   /** Base OTLP/HTTP URL; else OTEL_EXPORTER_OTLP_ENDPOINT, else http://localhost:4318 (a local Pharos). */
   endpoint?: string;
