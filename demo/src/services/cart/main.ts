@@ -39,10 +39,13 @@ const { logger } = runtime;
 const port = readPortEnv('PORT', { required: true }) ?? 0;
 const env = readRequiredEnv(['REDIS_URL']);
 
-// Fail fast while Redis is away (callers get a 503 within a second instead of queued
-// commands piling up), and keep trying to reconnect in the background forever.
+// While Redis is away a command waits at most for one reconnect attempt (~1 s) and then
+// fails, so callers get a 503 within a second or two instead of commands piling up; the
+// client keeps reconnecting in the background forever. (The offline queue stays on: with
+// it off, ioredis rejects a command before its client span can be ended, and the failing
+// Redis call would be missing from the trace.)
 const redis = new Redis(env.REDIS_URL, {
-  enableOfflineQueue: false,
+  enableOfflineQueue: true,
   maxRetriesPerRequest: 1,
   connectTimeout: 1_000,
   commandTimeout: 1_000,

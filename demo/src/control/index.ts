@@ -1,0 +1,3 @@
+export { ControlApiError, requestControl } from './control-client.js';
+export { startControlServer } from './control-server.js';
+export type { ControlServer, ControlTarget } from './control-server.js';

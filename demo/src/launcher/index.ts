@@ -1,0 +1,10 @@
+export { ShopStartError } from './errors.js';
+export type { ActiveFaultView, FaultHistoryEntry, FaultsView } from './fault-runtime.js';
+export { INFRA_INSTALL_HINT, MissingProgramError } from './paths.js';
+export type { ProgressListener, ShopProgressEvent } from './progress.js';
+export { SHOP_SERVICES, SHOP_SERVICE_NAMES } from './service-catalog.js';
+export type { ServiceDefinition } from './service-catalog.js';
+export type { ServiceStatus } from './service-fleet.js';
+export { startShop } from './start-shop.js';
+export type { PharosOption, ShopHandle, ShopOptions, ShopStatus } from './start-shop.js';
+export { countLiveChildren, killAllChildrenNow } from './supervisor.js';
