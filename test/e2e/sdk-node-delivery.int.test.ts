@@ -14,6 +14,7 @@ import {
   serviceSeries,
   signalAndWait,
   spawnApp,
+  startCountingProxy,
   startHttpApp,
   tagOf,
   uniqueService,
@@ -21,6 +22,7 @@ import {
   waitForFixtureLine,
   type AppExit,
   type AppProcess,
+  type CountingProxy,
   type FixtureStats,
 } from '../helpers/sdk-node-app.js';
 
@@ -29,7 +31,9 @@ import {
  * then process.exit(0), SIGTERM to an application with no handler of its own (the register
  * hook flushes, then the signal ends the process), and a natural exit. The batch delays are
  * 60 s, so that only the flush at the end can have delivered anything. And pino log records
- * carry the trace and span of the request they were written in, in Pharos and on stdout.
+ * carry the trace and span of the request they were written in, in Pharos and on stdout. An
+ * application that keeps serving keeps exporting, over kept-alive connections (whose sockets
+ * the SDK leaves unreferenced), with nothing to say on stderr.
  */
 
 /** Spans (a root and its children) and log records each emit-and-end.mjs run writes. */
@@ -71,22 +75,29 @@ async function runJob(end: 'shutdown' | 'natural' | 'signal'): Promise<EndedJob>
 
 const jobs: Partial<Record<'shutdown' | 'natural' | 'signal', EndedJob>> = {};
 let orders: { app: AppProcess; url: string; service: string };
+/** http-app.mjs with the short test delays (100 ms batches, 250 ms metrics), exporting through a proxy that counts connections and requests. */
+let serving: { app: AppProcess; url: string; service: string; proxy: CountingProxy };
 
 beforeAll(async () => {
   pharos = await startInProcessPharos();
   const ordersService = uniqueService('sdk-orders');
-  const [shutdownJob, naturalJob, signalJob, ordersApp] = await Promise.all([
+  const servingService = uniqueService('sdk-serving');
+  const proxy = await startCountingProxy(pharos.otlpHttpUrl);
+  const [shutdownJob, naturalJob, signalJob, ordersApp, servingApp] = await Promise.all([
     runJob('shutdown'),
     runJob('natural'),
     runJob('signal'),
     startHttpApp('node-http-app.mjs', otelEnv(pharos.otlpHttpUrl, ordersService)),
+    startHttpApp('http-app.mjs', otelEnv(proxy.url, servingService)),
   ]);
   Object.assign(jobs, { shutdown: shutdownJob, natural: naturalJob, signal: signalJob });
   orders = { ...ordersApp, service: ordersService };
+  serving = { ...servingApp, service: servingService, proxy };
 });
 
 afterAll(async () => {
   await killAllApps();
+  await serving?.proxy.close();
   await pharos?.stop();
 });
 
@@ -207,5 +218,55 @@ describe('a pino log written in a node:http request handler', () => {
     const line = orders.app.jsonLines().find((l) => l.orderId === orderId);
     expect(line).toMatchObject({ msg: 'order looked up', trace_id: span.traceID, span_id: span.spanID, trace_flags: '01' });
     await signalAndWait(orders.app, 'SIGTERM', DEFAULT_SHUTDOWN_TIMEOUT_MS + 5000);
+  });
+});
+
+describe('an application that keeps serving', () => {
+  it('stays up and keeps exporting over kept-alive connections: everything delivered, nothing printed, until it is stopped', async () => {
+    const REQUESTS = 40;
+    for (let i = 0; i < REQUESTS; i++) {
+      const { status, body } = await getJson<{ id: string; name: string }>(`${serving.url}/users/${i}`);
+      expect([status, body]).toEqual([200, { id: String(i), name: `user ${i}` }]);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // Each request logs twice (middleware and handler), and makes two spans (server and handler).
+    const logs = await vi.waitFor(
+      async () => {
+        const found = await serviceLogs(pharos.apiUrl, serving.service);
+        expect(found.length).toBeGreaterThanOrEqual(2 * REQUESTS);
+        return found;
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+    expect(logs).toHaveLength(2 * REQUESTS);
+    const stats = await vi.waitFor(
+      async () => {
+        const answer = (await getJson<{ started: boolean; stats: FixtureStats }>(`${serving.url}/stats`)).body;
+        expect(answer.started).toBe(true);
+        expect(answer.stats.logs.exported).toBe(2 * REQUESTS);
+        expect(answer.stats.traces.exported).toBeGreaterThanOrEqual(2 * REQUESTS);
+        return answer.stats;
+      },
+      { timeout: 10_000, interval: 200 },
+    );
+    for (const signal of ['traces', 'metrics', 'logs'] as const) {
+      expect(stats[signal].droppedQueueFull + stats[signal].droppedExportFailed, signal).toBe(0);
+    }
+    expect(stats.metrics.exported).toBeGreaterThan(0);
+    // Many exports (70-odd here: about one a request for spans and for logs, one a 250 ms interval
+    // for metrics), over the few connections the agents keep alive and reuse: one a signal, more
+    // only if exports overlap. Each socket is reused well beyond the 10 listeners Node warns at.
+    const context = JSON.stringify({ connections: serving.proxy.connections(), requests: serving.proxy.requests(), stderr: serving.app.stderr() });
+    expect(serving.proxy.requests(), context).toBeGreaterThanOrEqual(40);
+    expect(serving.proxy.connections(), context).toBeGreaterThanOrEqual(3);
+    expect(serving.proxy.connections(), context).toBeLessThanOrEqual(6);
+    // The unreferenced sockets do not end a process that is still serving, and reusing them
+    // warns nothing (no listener piled up on a reused socket).
+    expect(serving.app.exit()).toBeUndefined();
+    expect(serving.app.stderr()).toBe('');
+    const end = await signalAndWait(serving.app, 'SIGTERM', DEFAULT_SHUTDOWN_TIMEOUT_MS + 5000);
+    expect(end.signal).toBe('SIGTERM');
+    expect(end.afterSignalMs).toBeLessThan(DEFAULT_SHUTDOWN_TIMEOUT_MS);
+    expect(serving.app.stderr()).toBe('');
   });
 });

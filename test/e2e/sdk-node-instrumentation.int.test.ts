@@ -246,6 +246,30 @@ describe('metrics', () => {
     expect(point.labels).toMatchObject({ 'http.request.method': 'GET', 'http.response.status_code': '200' });
   });
 
+  it("http.client.request.duration leaves out the SDK's own OTLP exports, and still measures the application's fetch", async () => {
+    const otlpPort = new URL(pharos.otlpHttpUrl).port;
+    const backendPort = new URL(backend.url).port;
+    const exporting = [frontend, backend, unsampled, noExpress];
+    // Two more metric exports from every app: each had, by then, sent OTLP requests (a metric
+    // export is one) whose durations the next collection would have carried.
+    const pointsOf = (app: RunningApp) => metricPoints(pharos.apiUrl, app.service, 'process.cpu.time', ['cpu.mode=user']).then((p) => p.length);
+    const before = await Promise.all(exporting.map(pointsOf));
+    await eventually(async () => {
+      const now = await Promise.all(exporting.map(pointsOf));
+      for (const [i, count] of now.entries()) expect(count, exporting[i].service).toBeGreaterThanOrEqual(before[i] + 2);
+    });
+
+    const frontendSeries = await serviceSeries(pharos.apiUrl, frontend.service, 'http.client.request.duration');
+    expect(frontendSeries.map((s) => s.labels['server.port'])).toContain(backendPort);
+    for (const app of exporting) {
+      const series = app === frontend ? frontendSeries : await serviceSeries(pharos.apiUrl, app.service, 'http.client.request.duration');
+      const ports = series.map((s) => s.labels['server.port']);
+      expect(ports, app.service).not.toContain(otlpPort);
+      // The frontend's one outgoing request (the fetch to the backend) is the only one measured.
+      expect(ports, app.service).toEqual(app === frontend ? [backendPort] : []);
+    }
+  });
+
   it('runtime and process metrics: event loop delay, heap, CPU time, memory', async () => {
     const expected = ['nodejs.eventloop.delay.p99', 'nodejs.eventloop.utilization', 'v8js.memory.heap.used', 'process.cpu.time', 'process.cpu.utilization', 'process.memory.usage'];
     const series = await eventually(async () => {

@@ -231,6 +231,56 @@ export async function startBlackHole(): Promise<BlackHole> {
   };
 }
 
+/** A TCP proxy in front of `targetUrl`'s host and port that counts the connections and the HTTP requests through it. */
+export interface CountingProxy {
+  url: string;
+  /** Connections accepted so far. */
+  connections(): number;
+  /** HTTP requests sent through it so far (request lines `POST /v1/...`). */
+  requests(): number;
+  close(): Promise<void>;
+}
+
+export async function startCountingProxy(targetUrl: string): Promise<CountingProxy> {
+  const target = new URL(targetUrl);
+  const sockets = new Set<net.Socket>();
+  let connections = 0;
+  let requests = 0;
+  const REQUEST_LINE = 'POST /v1/';
+  const server = net.createServer((client) => {
+    connections++;
+    const upstream = net.connect(Number(target.port), target.hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        sockets.delete(socket);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    // Each request line, even one split across chunks: search each chunk with the end of the last.
+    let tail = '';
+    client.on('data', (chunk: Buffer) => {
+      const text = tail + chunk.toString('latin1');
+      requests += text.split(REQUEST_LINE).length - 1;
+      tail = text.slice(-(REQUEST_LINE.length - 1));
+    });
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    connections: () => connections,
+    requests: () => requests,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 /** A loopback port nothing listens on (best effort: it was free a moment ago). */
 export async function closedPort(): Promise<number> {
   return freePort();

@@ -32,23 +32,59 @@ export class DeliveryLedger {
   };
   private readonly lastWarnAtMs = new Map<SignalName, number>();
   private readonly droppedAtLastWarn = new Map<SignalName, number>();
+  /** Items handed to the pipeline whose fate (exported or dropped) is not known yet. */
+  private readonly pending: Record<SignalName, number> = { traces: 0, metrics: 0, logs: 0 };
+  private closed = false;
+  /** `settled()` callers, waiting for nothing to be pending. */
+  private readonly settledWaiters: Array<() => void> = [];
   private readonly unitOf: Record<SignalName, string> = { traces: 'spans', metrics: 'metric points', logs: 'log records' };
 
   constructor(private readonly warn: (message: string) => void) {}
 
+  /** `count` items entered the pipeline (a queue, or an export in flight). */
+  recordAdmitted(signal: SignalName, count: number): void {
+    if (!this.closed) this.pending[signal] += count;
+  }
+
   recordExported(signal: SignalName, count: number): void {
+    if (this.closed) return;
+    this.pending[signal] = Math.max(0, this.pending[signal] - count);
     this.stats[signal].exported += count;
+    this.wakeIfSettled();
   }
 
   recordQueueFull(signal: SignalName, count: number): void {
+    if (this.closed) return;
     this.stats[signal].droppedQueueFull += count;
     this.maybeWarn(signal, 'the export queue is full');
   }
 
   recordExportFailed(signal: SignalName, count: number, destination: string, error: Error | undefined): void {
+    if (this.closed) return;
+    this.pending[signal] = Math.max(0, this.pending[signal] - count);
     this.stats[signal].droppedExportFailed += count;
     const why = error?.message ? `: ${error.message}` : '';
     this.maybeWarn(signal, `could not send ${count} ${this.unitOf[signal]} to ${destination}${why}`);
+    this.wakeIfSettled();
+  }
+
+  /** Resolves once no admitted item is pending (each exported or dropped); at once when none is, or the ledger is closed. */
+  settled(): Promise<void> {
+    if (this.closed || this.nothingPending()) return Promise.resolve();
+    return new Promise((resolve) => this.settledWaiters.push(resolve));
+  }
+
+  /**
+   * At a shutdown that timed out: what is still queued or being exported will never be
+   * confirmed, so it counts as failed; later export callbacks change nothing.
+   */
+  abandonPending(): void {
+    for (const signal of Object.keys(this.pending) as SignalName[]) {
+      this.stats[signal].droppedExportFailed += this.pending[signal];
+      this.pending[signal] = 0;
+    }
+    this.closed = true;
+    this.wakeIfSettled();
   }
 
   /** At shutdown: one line per signal whose drops grew since its last warning, so the final count is never lost. */
@@ -57,9 +93,17 @@ export class DeliveryLedger {
       const dropped = this.droppedOf(signal);
       if (dropped > (this.droppedAtLastWarn.get(signal) ?? 0)) {
         const s = this.stats[signal];
-        this.emit(`@pharos/node: ${dropped} ${this.unitOf[signal]} dropped in all (${s.droppedQueueFull} because the export queue was full, ${s.droppedExportFailed} because exports failed).`);
+        this.emit(`@pharos/node: ${dropped} ${this.unitOf[signal]} dropped in all (${s.droppedQueueFull} because the export queue was full, ${s.droppedExportFailed} because exports failed or had not finished at shutdown).`);
       }
     }
+  }
+
+  private nothingPending(): boolean {
+    return this.pending.traces === 0 && this.pending.metrics === 0 && this.pending.logs === 0;
+  }
+
+  private wakeIfSettled(): void {
+    if (this.settledWaiters.length > 0 && this.nothingPending()) for (const wake of this.settledWaiters.splice(0)) wake();
   }
 
   private droppedOf(signal: SignalName): number {
@@ -146,11 +190,25 @@ export function countLogExports(inner: LogRecordExporter, ledger: DeliveryLedger
 
 /** Wraps a metric exporter to count exported and failed data points. */
 export function countMetricExports(inner: PushMetricExporter, ledger: DeliveryLedger, destination: string): PushMetricExporter {
+  // One export at a time: against an endpoint that refuses or never answers, each export
+  // retries until its timeout, and with an export interval shorter than that, overlapping
+  // retry chains would never let a finished process exit. Metrics are cumulative, so the
+  // next export carries what a refused one held.
+  let inFlight = false;
   const wrapped: PushMetricExporter = {
     export(metrics: ResourceMetrics, done: (result: ExportResult) => void): void {
       let points = 0;
       for (const scope of metrics.scopeMetrics) for (const metric of scope.metrics) points += metric.dataPoints.length;
+      ledger.recordAdmitted('metrics', points);
+      if (inFlight) {
+        const result = { code: ExportResultCode.FAILED, error: new Error('the previous metric export has not finished') };
+        settle(ledger, 'metrics', points, destination, result);
+        done(result);
+        return;
+      }
+      inFlight = true;
       inner.export(metrics, (result) => {
+        inFlight = false;
         settle(ledger, 'metrics', points, destination, result);
         done(result);
       });
@@ -188,8 +246,10 @@ export function boundSpanProcessor(inner: SpanProcessor, queue: QueueSlots, ledg
     onEnd(span: ReadableSpan): void {
       // The batch processor ignores unsampled spans; they take no slot.
       if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
-      if (queue.take()) inner.onEnd(span);
-      else ledger.recordQueueFull('traces', 1);
+      if (queue.take()) {
+        ledger.recordAdmitted('traces', 1);
+        inner.onEnd(span);
+      } else ledger.recordQueueFull('traces', 1);
     },
     forceFlush: () => inner.forceFlush(),
     shutdown: () => inner.shutdown(),
@@ -200,8 +260,10 @@ export function boundSpanProcessor(inner: SpanProcessor, queue: QueueSlots, ledg
 export function boundLogProcessor(inner: LogRecordProcessor, queue: QueueSlots, ledger: DeliveryLedger): LogRecordProcessor {
   return {
     onEmit(record: SdkLogRecord, context?: Context): void {
-      if (queue.take()) inner.onEmit(record, context);
-      else ledger.recordQueueFull('logs', 1);
+      if (queue.take()) {
+        ledger.recordAdmitted('logs', 1);
+        inner.onEmit(record, context);
+      } else ledger.recordQueueFull('logs', 1);
     },
     forceFlush: () => inner.forceFlush(),
     shutdown: () => inner.shutdown(),

@@ -21,6 +21,7 @@ import {
 import { createInstrumentations } from './instrumentations.js';
 import { observeProcess } from './process-metrics.js';
 import { readApplicationPackage } from './service-info.js';
+import { createUnrefAgent } from './unref-agent.js';
 import { resolveSettings, signalUrl, type PharosNodeOptions, type SdkSettings } from './settings.js';
 import { SDK_NAME, SDK_VERSION } from './version.js';
 
@@ -63,7 +64,14 @@ export function startSdk(options: PharosNodeOptions, env: NodeJS.ProcessEnv): Ru
     settings,
     ledger,
     stop: async (timeoutMs) => {
-      const done = await withTimeout(sdk.shutdown(), timeoutMs);
+      // A batch processor's shutdown fails as soon as one of its last exports does, while others
+      // may still be under way: then wait for those too, within the same timeout, so that what
+      // they carry is counted, exported or dropped.
+      const done = await withTimeout(sdk.shutdown().catch(() => ledger.settled()), timeoutMs);
+      // Whatever is still pending will never be confirmed: on a timeout, what is queued or in
+      // flight; otherwise what the application ended while the shutdown ran (the batch
+      // processors ignore it).
+      ledger.abandonPending();
       ledger.warnFinalCounts();
       return done;
     },
@@ -91,7 +99,7 @@ function spanProcessorsFor(settings: SdkSettings, ledger: DeliveryLedger, env: N
   if (settings.exporters.traces === 'console') return [new SimpleSpanProcessor(new ConsoleSpanExporter())];
   const url = signalUrl(settings, 'traces', env);
   const queue = new QueueSlots(settings.maxSpanQueueSize);
-  const exporter = countSpanExports(new OTLPTraceExporter({ url }), ledger, url, queue);
+  const exporter = countSpanExports(new OTLPTraceExporter({ url, httpAgentOptions: createUnrefAgent }), ledger, url, queue);
   const batch = new BatchSpanProcessor(exporter, {
     maxQueueSize: settings.maxSpanQueueSize,
     maxExportBatchSize: Math.min(envNumber(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE') ?? 512, settings.maxSpanQueueSize),
@@ -106,7 +114,7 @@ function logProcessorsFor(settings: SdkSettings, ledger: DeliveryLedger, env: No
   if (settings.exporters.logs === 'console') return [new SimpleLogRecordProcessor({ exporter: new ConsoleLogRecordExporter() })];
   const url = signalUrl(settings, 'logs', env);
   const queue = new QueueSlots(settings.maxLogQueueSize);
-  const exporter = countLogExports(new OTLPLogExporter({ url }), ledger, url, queue);
+  const exporter = countLogExports(new OTLPLogExporter({ url, httpAgentOptions: createUnrefAgent }), ledger, url, queue);
   const batch = new BatchLogRecordProcessor({
     exporter,
     maxQueueSize: settings.maxLogQueueSize,
@@ -122,7 +130,7 @@ function metricReadersFor(settings: SdkSettings, ledger: DeliveryLedger, env: No
   const timing = { exportIntervalMillis: settings.metricExportIntervalMs, exportTimeoutMillis: settings.metricExportTimeoutMs };
   if (settings.exporters.metrics === 'console') return [new PeriodicExportingMetricReader({ exporter: new ConsoleMetricExporter(), ...timing })];
   const url = signalUrl(settings, 'metrics', env);
-  return [new PeriodicExportingMetricReader({ exporter: countMetricExports(new OTLPMetricExporter({ url }), ledger, url), ...timing })];
+  return [new PeriodicExportingMetricReader({ exporter: countMetricExports(new OTLPMetricExporter({ url, httpAgentOptions: createUnrefAgent }), ledger, url), ...timing })];
 }
 
 function envNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
@@ -130,11 +138,14 @@ function envNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
   return env[name] !== undefined && env[name]!.trim() !== '' && Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
-/** Settles when `work` does (true) or after `timeoutMs` (false), whichever is first; never rejects. */
+/**
+ * Settles when `work` does (true) or after `timeoutMs` (false), whichever is first; never
+ * rejects. The timer is referenced on purpose: the exporters' sockets are not, so it is
+ * what keeps a process that is exiting alive until its last telemetry has left.
+ */
 function withTimeout(work: Promise<unknown>, timeoutMs: number): Promise<boolean> {
   return new Promise<boolean>((resolve) => {
     const timer = setTimeout(() => resolve(false), timeoutMs);
-    timer.unref();
     const settled = (): void => {
       clearTimeout(timer);
       resolve(true);
