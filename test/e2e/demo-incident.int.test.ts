@@ -86,6 +86,34 @@ interface LogJson {
   body: unknown;
 }
 
+/** Error traces of the shop's edge started at or after `sinceMs`, fetched whole. */
+async function errorTracesSince(sinceMs: number, operation?: string): Promise<JaegerTrace[]> {
+  const params: Record<string, string> = { service: 'frontend', tags: JSON.stringify({ error: 'true' }), start: micros(sinceMs), end: settledEnd(), limit: '40' };
+  if (operation) params.operation = operation;
+  const found = await searchTraces(params);
+  return Promise.all(found.map((t) => fetchTrace(t.traceID)));
+}
+
+/** Waits until at least `count` error traces since `sinceMs` blame `service`, and returns all of them with the share that does. */
+async function blamed(service: string, sinceMs: number, operation: string | undefined, count: number) {
+  return eventually(`${count} error traces blaming ${service}`, 45_000, async () => {
+    const traces = await errorTracesSince(sinceMs, operation);
+    const culprits = traces.map((t) => ({ trace: t, span: deepestErrorSpan(t)! }));
+    const onService = culprits.filter((c) => serviceOf(c.trace, c.span) === service);
+    return onService.length >= count ? { all: culprits, onService, spread: spreadOf(culprits) } : undefined;
+  });
+}
+
+/** Which service and operation the culprits are, with counts, for failure messages. */
+function spreadOf(culprits: { trace: JaegerTrace; span: JaegerSpan }[]): string {
+  const counts = new Map<string, number>();
+  for (const c of culprits) {
+    const key = `${serviceOf(c.trace, c.span)}:${c.span.operationName}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].map(([k, n]) => `${k} ×${n}`).join(', ');
+}
+
 describe('the demo shop under load reports all four corners of a checkout', () => {
   it('lists every service, and a checkout trace crosses every hop with database, cache and queue spans', async () => {
     const withinBudget = () => Math.max(1000, startedAtMs + 60_000 - Date.now());
@@ -138,34 +166,6 @@ describe('the demo shop under load reports all four corners of a checkout', () =
 });
 
 describe('faults switched on at run time show their symptom in Pharos', () => {
-  /** Error traces of the shop's edge started at or after `sinceMs`, fetched whole. */
-  async function errorTracesSince(sinceMs: number, operation?: string): Promise<JaegerTrace[]> {
-    const params: Record<string, string> = { service: 'frontend', tags: JSON.stringify({ error: 'true' }), start: micros(sinceMs), end: settledEnd(), limit: '40' };
-    if (operation) params.operation = operation;
-    const found = await searchTraces(params);
-    return Promise.all(found.map((t) => fetchTrace(t.traceID)));
-  }
-
-  /** Waits until at least `count` error traces since `sinceMs` blame `service`, and returns all of them with the share that does. */
-  async function blamed(service: string, sinceMs: number, operation: string | undefined, count: number) {
-    return eventually(`${count} error traces blaming ${service}`, 45_000, async () => {
-      const traces = await errorTracesSince(sinceMs, operation);
-      const culprits = traces.map((t) => ({ trace: t, span: deepestErrorSpan(t)! }));
-      const onService = culprits.filter((c) => serviceOf(c.trace, c.span) === service);
-      return onService.length >= count ? { all: culprits, onService, spread: spreadOf(culprits) } : undefined;
-    });
-  }
-
-  /** Which service and operation the culprits are, with counts, for failure messages. */
-  function spreadOf(culprits: { trace: JaegerTrace; span: JaegerSpan }[]): string {
-    const counts = new Map<string, number>();
-    for (const c of culprits) {
-      const key = `${serviceOf(c.trace, c.span)}:${c.span.operationName}`;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-    return [...counts].map(([k, n]) => `${k} ×${n}`).join(', ');
-  }
-
   it('payment failures: checkout errors whose deepest failing span is payment, and payment error logs on the same traces', async () => {
     await shop.setFault('payment-failures', '0.5');
     const since = Date.now();
@@ -223,6 +223,43 @@ describe('faults switched on at run time show their symptom in Pharos', () => {
   }, 120_000);
 });
 
+describe('the environment and the releases misbehave too', () => {
+  it('inventory slow query: slow checkouts spend their time in inventory, waiting on PostgreSQL', async () => {
+    await shop.setFault('inventory-slow-query', 'on');
+    const since = Date.now();
+    try {
+      const slow = await eventually('3 slow checkout traces', 45_000, async () => {
+        const found = await searchTraces({ service: 'frontend', operation: CHECKOUT, minDuration: '600ms', start: micros(since), end: settledEnd(), limit: '20' });
+        return found.length >= 3 ? Promise.all(found.map((t) => fetchTrace(t.traceID))) : undefined;
+      });
+      for (const trace of slow) {
+        const span = slowestSpan(trace);
+        expect(serviceOf(trace, span), `trace ${trace.traceID}: slowest span ${span.operationName}`).toBe('inventory');
+        expect(tagOf(span, 'db.system.name') ?? tagOf(span, 'db.system'), `trace ${trace.traceID}: slowest span ${span.operationName}`).toBe('postgresql');
+      }
+    } finally {
+      await shop.setFault('inventory-slow-query', undefined);
+    }
+  }, 120_000);
+
+  it('bad deploy: errors start with the new catalog version, and only on it', async () => {
+    const before = await getJson<{ data: JaegerTrace[] }>(`/api/traces?service=catalog&limit=1&lookback=1h`);
+    const versionOf = (trace: JaegerTrace, span: JaegerSpan) => trace.processes[span.processID]?.tags.find((t) => t.key === 'service.version')?.value;
+    const oldVersion = versionOf(before.data[0]!, before.data[0]!.spans.find((s) => serviceOf(before.data[0]!, s) === 'catalog')!);
+    await shop.setFault('bad-deploy', 'catalog');
+    const since = Date.now();
+    try {
+      const { onService, spread } = await blamed('catalog', since, undefined, 5);
+      const versions = new Set(onService.map((c) => versionOf(c.trace, c.span)));
+      expect([...versions], spread).toHaveLength(1);
+      expect([...versions][0]).not.toBe(oldVersion);
+      expect(typeof [...versions][0]).toBe('string');
+    } finally {
+      await shop.setFault('bad-deploy', undefined);
+    }
+  }, 120_000);
+});
+
 describe('the ground truth stays in the control API', () => {
   it('no log of any service names a fault', async () => {
     for (const word of ['fault', 'inject', 'chaos']) {
@@ -230,6 +267,6 @@ describe('the ground truth stays in the control API', () => {
       expect(logs, `logs mentioning "${word}"`).toEqual([]);
     }
     const history = shop.readFaults().history;
-    expect(history.map((h) => h.name)).toEqual(expect.arrayContaining(['payment-failures', 'payment-latency', 'cache-outage']));
+    expect(history.map((h) => h.name)).toEqual(expect.arrayContaining(['payment-failures', 'payment-latency', 'cache-outage', 'inventory-slow-query', 'bad-deploy']));
   });
 });

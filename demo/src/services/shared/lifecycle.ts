@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
+import { shutdown as shutdownTelemetry } from '@pharos/node';
 import { listenToLauncher } from './faults.js';
 import { createLogger, type Logger } from './logger.js';
 
@@ -115,18 +116,7 @@ async function withTimeout<T>(work: Promise<T>, timeoutMs: number, what: string)
   }
 }
 
-interface TelemetrySdk {
-  shutdown?: () => Promise<void>;
-}
-
 async function flushTelemetry(): Promise<void> {
-  // A variable specifier keeps the import dynamic for the type checker: the SDK package may not
-  // be built yet, and services must also run without it (plain `node main.js`).
-  const sdkModule = '@pharos/node';
-  try {
-    const sdk = (await import(sdkModule)) as TelemetrySdk;
-    await withTimeout(sdk.shutdown?.() ?? Promise.resolve(), closeTimeoutMs, 'flushing telemetry');
-  } catch {
-    // No SDK, or it could not flush: nothing more to do on the way out.
-  }
+  // A no-op when the service runs without `--import @pharos/node/register`; never rejects.
+  await withTimeout(shutdownTelemetry(), closeTimeoutMs, 'flushing telemetry').catch(() => undefined);
 }
