@@ -10,29 +10,31 @@ import type { Duplex } from 'node:stream';
  */
 class UnrefHttpAgent extends http.Agent {
   override createConnection(...args: Parameters<http.Agent['createConnection']>): Duplex | null | undefined {
-    const socket = super.createConnection(...args);
-    (socket as { unref?: () => void } | null | undefined)?.unref?.();
-    return socket;
+    return unref(super.createConnection(...args));
   }
   // The stock agent refs a socket it takes from its pool, after the rest of its bookkeeping
   // (it removes the 'error' listener it added when pooling the socket, and marks the request
   // as reused): keep all that, then unreference the socket again.
   override reuseSocket(socket: Duplex, request: http.ClientRequest): void {
     super.reuseSocket(socket, request);
-    (socket as { unref?: () => void }).unref?.();
+    unref(socket);
   }
 }
 
+/** The same for https endpoints. */
 class UnrefHttpsAgent extends https.Agent {
   override createConnection(...args: Parameters<https.Agent['createConnection']>): Duplex | null | undefined {
-    const socket = super.createConnection(...args);
-    (socket as { unref?: () => void } | null | undefined)?.unref?.();
-    return socket;
+    return unref(super.createConnection(...args));
   }
   override reuseSocket(socket: Duplex, request: http.ClientRequest): void {
     super.reuseSocket(socket, request);
-    (socket as { unref?: () => void }).unref?.();
+    unref(socket);
   }
+}
+
+function unref<T>(socket: T): T {
+  (socket as { unref?: () => void } | null | undefined)?.unref?.();
+  return socket;
 }
 
 /** The OTLP exporters' agent factory (`httpAgentOptions`): keep-alive, unreferenced sockets. */

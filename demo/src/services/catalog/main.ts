@@ -26,19 +26,13 @@ import {
   startServiceRuntime,
   type Pool,
   type PoolClient,
+  type SeedProduct,
 } from '../shared/index.js';
 import { scoreFuzzySimilarity, scoreKeywords } from './relevance.js';
 
 /** A product as the API returns it; prices in cents of `currency`. */
-interface Product {
+interface Product extends SeedProduct {
   id: number;
-  sku: string;
-  name: string;
-  description: string;
-  category: string;
-  priceCents: number;
-  currency: string;
-  imagePath: string;
 }
 
 interface ProductRow {
