@@ -42,8 +42,9 @@ export function startSdk(options: PharosNodeOptions, env: NodeJS.ProcessEnv): Ru
   if (settings.problems.length > 0) warn(`@pharos/node: ${settings.problems.join('; ')}`);
 
   // Stable HTTP and database semantic conventions (http.server.request.duration in seconds,
-  // db.query.text, ...) unless the application chose otherwise.
-  env.OTEL_SEMCONV_STABILITY_OPT_IN ??= 'http,database';
+  // db.query.text, ...) unless the application chose otherwise. The instrumentations read
+  // it from process.env when they are built, below.
+  process.env.OTEL_SEMCONV_STABILITY_OPT_IN ??= env.OTEL_SEMCONV_STABILITY_OPT_IN ?? 'http,database';
 
   const spanProcessors = spanProcessorsFor(settings, ledger, env);
   const logRecordProcessors = logProcessorsFor(settings, ledger, env);
