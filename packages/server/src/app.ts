@@ -5,17 +5,21 @@ import { registerNativeApi } from './api/native-api/index.js';
 import type { QueryContext } from './api/query-context.js';
 import type { SelfMetrics } from './observe/self-metrics.js';
 import { quietRequestLogging } from './observe/quiet-fastify.js';
+import { registerWebUi } from './web/serve-web-ui.js';
 
 export interface ApiAppDependencies extends QueryContext {
   metrics: SelfMetrics;
   logger: Logger;
   /** Awaited before every query route, so a query sees the data acknowledged before it. */
   beforeQuery?: () => Promise<void>;
+  /** The built web UI (default packages/web/dist, found from the server package). */
+  webDistDir?: string;
 }
 
 /**
  * Builds the API app (port 4400): Jaeger's query API under /api, the native API under
- * /pharos/v1, Pharos' own metrics at /metrics and a liveness probe at /healthz.
+ * /pharos/v1, Pharos' own metrics at /metrics, a liveness probe at /healthz, and the web
+ * UI at / (any other GET path is a client route answered with its index.html).
  * It never listens; main.ts does, and tests use `inject`.
  */
 export function buildApiApp(deps: ApiAppDependencies): FastifyInstance {
@@ -39,5 +43,6 @@ export function buildApiApp(deps: ApiAppDependencies): FastifyInstance {
   const ctx: QueryContext = { store: deps.store, queryTimeoutMs: deps.queryTimeoutMs, maxQueryLimit: deps.maxQueryLimit };
   registerJaegerApi(app, ctx);
   registerNativeApi(app, ctx);
+  registerWebUi(app, deps.webDistDir);
   return app;
 }

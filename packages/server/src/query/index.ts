@@ -16,6 +16,7 @@ export {
   parseJaegerSearchRange,
   parseJaegerDependenciesRange,
   parseLimit,
+  parseBoundedInteger,
   parseTraceIdParam,
   parseStatusParam,
   parseSeverityParam,
@@ -56,3 +57,9 @@ export {
   metricSeriesToJson,
   metricInfoToJson,
 } from './metric-json.js';
+export {
+  type ServiceSummaryBucketJson,
+  type ServiceSummaryJson,
+  type ServicesSummaryJson,
+  servicesSummaryToJson,
+} from './services-summary-json.js';

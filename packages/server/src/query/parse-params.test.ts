@@ -6,6 +6,7 @@ import {
   parseDurationNs,
   parseJaegerDependenciesRange,
   parseJaegerSearchRange,
+  parseBoundedInteger,
   parseLimit,
   parseNativeRange,
   parseNativeTime,
@@ -130,6 +131,19 @@ describe('parseLimit', () => {
     expect(limit('100000')).toBe(100);
     expect(limit('9'.repeat(400))).toBe(100);
     for (const bad of ['0', '-5', '1.5', 'abc', 'NaN', '1e3', '1;DROP TABLE spans']) expect(invalid(() => limit(bad))).toMatch(/^Invalid parameter "limit"/);
+  });
+});
+
+describe('parseBoundedInteger', () => {
+  const buckets = (text: string) => parseBoundedInteger(QueryParams.from({ buckets: text }), 'buckets', 30, 1, 500);
+  it('defaults, accepts the bounds and refuses anything outside them', () => {
+    expect(parseBoundedInteger(QueryParams.from({}), 'buckets', 30, 1, 500)).toBe(30);
+    expect(buckets('1')).toBe(1);
+    expect(buckets(' 500 ')).toBe(500);
+    expect(buckets('+7')).toBe(7);
+    for (const bad of ['0', '501', '-1', '1.5', 'abc', 'NaN', '1e2', '9'.repeat(400), '1;DROP TABLE spans']) {
+      expect(invalid(() => buckets(bad))).toMatch(/^Invalid parameter "buckets": must be a whole number from 1 to 500, got /);
+    }
   });
 });
 

@@ -313,6 +313,19 @@ export function parseLimit(params: QueryParams, name: string, defaultLimit: numb
 }
 
 /**
+ * Reads a whole number that must lie in [min, max] (not clamped, unlike limits):
+ * `defaultValue` when absent; 400 naming the parameter otherwise.
+ */
+export function parseBoundedInteger(params: QueryParams, name: string, defaultValue: number, min: number, max: number): number {
+  const text = params.one(name);
+  if (text === undefined) return defaultValue;
+  const trimmed = text.trim();
+  const value = /^\+?\d{1,15}$/.test(trimmed) ? Number(trimmed) : undefined;
+  if (value === undefined || value < min || value > max) throw invalidParam(name, `must be a whole number from ${min} to ${max}, got ${quoteValue(text)}`);
+  return value;
+}
+
+/**
  * Parses a trace id (1-32 hex characters, any case; shorter ids are left-padded as
  * Jaeger does for 64-bit ids). 400 when malformed or all zeros.
  */

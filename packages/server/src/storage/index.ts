@@ -5,6 +5,10 @@ export type {
   TraceSummary,
   Operation,
   DependencyLink,
+  ServicesSummaryQuery,
+  ServicesSummary,
+  ServiceSummary,
+  ServiceSummaryBucket,
   LogSearchQuery,
   LogPage,
   MetricInfo,
@@ -17,3 +21,4 @@ export type {
   AppendOptions,
 } from './interface.js';
 export { openDuckDbStore, DuckDbStore, type DuckDbStoreOptions } from './duckdb/duckdb-store.js';
+export { MAX_SUMMARY_BUCKETS, summaryBucketNs, assembleServicesSummary, type ServiceSummaryRow } from './services-summary.js';

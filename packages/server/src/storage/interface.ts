@@ -48,6 +48,48 @@ export interface TraceSummary {
   services: Array<{ name: string; spanCount: number; errorCount: number }>;
 }
 
+/**
+ * The services' RED summary over `range`: the range is cut into `bucketCount` buckets of
+ * `ceil((end - start) / bucketCount)` ns each (at least 1 ns; the last one ends at `range.end`),
+ * bucket i starting at `start + i * bucketNs`. A span belongs to the range and bucket of its start.
+ */
+export interface ServicesSummaryQuery {
+  range: TimeRange;
+  /** 1..500. */
+  bucketCount: number;
+}
+
+/** Requests (spans of kind SERVER or CONSUMER) and errors among them (status ERROR) in one bucket. */
+export interface ServiceSummaryBucket {
+  startUnixNano: UnixNano;
+  requests: number;
+  errors: number;
+  /** Null when the bucket holds no request. */
+  p95DurationNs: bigint | null;
+}
+
+/**
+ * One service's requests over the whole range. Percentiles are exact, linearly
+ * interpolated (quantile_cont, ClickHouse quantileExactInclusive), rounded to whole
+ * nanoseconds; a negative span duration counts as 0. Null when there is no request.
+ */
+export interface ServiceSummary {
+  name: string;
+  requests: number;
+  errors: number;
+  p50DurationNs: bigint | null;
+  p95DurationNs: bigint | null;
+  p99DurationNs: bigint | null;
+  /** Exactly `bucketCount` entries, in time order; empty buckets hold zeros. */
+  buckets: ServiceSummaryBucket[];
+}
+
+export interface ServicesSummary {
+  bucketNs: bigint;
+  /** Every service with any span in the range, sorted by name. */
+  services: ServiceSummary[];
+}
+
 export interface Operation {
   name: string;
   spanKind: number;
@@ -157,6 +199,8 @@ export interface TelemetryStore {
   listServices(range: TimeRange | undefined, options: QueryOptions): Promise<string[]>;
   listOperations(service: string, range: TimeRange | undefined, options: QueryOptions): Promise<Operation[]>;
   getDependencies(range: TimeRange, options: QueryOptions): Promise<DependencyLink[]>;
+  /** Request rate, errors and duration percentiles per service, overall and per time bucket. */
+  summarizeServices(query: ServicesSummaryQuery, options: QueryOptions): Promise<ServicesSummary>;
 
   searchLogs(query: LogSearchQuery, options: QueryOptions): Promise<LogPage>;
 

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PharosError, attributesToOtlpJson, type Span } from '@pharos/core';
-import type { LogRecordJson, MetricPointJson, OtlpResourceSpansJson, TraceSummaryJson } from '../../query/index.js';
+import type { LogRecordJson, MetricPointJson, OtlpResourceSpansJson, ServicesSummaryJson, TraceSummaryJson } from '../../query/index.js';
 import { openSeededStore, type SeededStore } from '../../query/test-seed.js';
 import type { QueryOptions, StoreStats, TelemetryStore } from '../../storage/index.js';
 import { registerNativeApi } from './index.js';
@@ -54,6 +54,84 @@ describe('native services and operations', () => {
       ],
     });
     expect(await get('/pharos/v1/services/nobody/operations')).toEqual({ operations: [] });
+  });
+});
+
+describe('native services summary', () => {
+  const empty = (startUnixNano: bigint) => ({ startUnixNano: startUnixNano.toString(), requests: 0, errors: 0, p95DurationNs: null });
+
+  it('answers request rate, error rate and percentiles per service, with buckets', async () => {
+    const baseMs = Number(seed.baseUnixNano / 1_000_000n);
+    const body = await get<ServicesSummaryJson>(`/pharos/v1/services/summary?${q({ start: String(baseMs), end: String(baseMs + 60_000), buckets: '6' })}`);
+    const at = (i: number) => seed.baseUnixNano + BigInt(i) * 10_000_000_000n;
+    const rest = (from: number) => [1, 2, 3, 4, 5].filter((i) => i >= from).map((i) => empty(at(i)));
+    expect(body).toEqual({
+      startUnixNano: seed.baseUnixNano.toString(),
+      endUnixNano: (seed.baseUnixNano + 60_000_000_000n).toString(),
+      bucketNs: '10000000000',
+      services: [
+        {
+          // POST /checkout (50 ms) and GET /home (1.5 s); the client span POST /charge is not a request.
+          name: 'frontend',
+          requests: 2,
+          errors: 0,
+          requestsPerSecond: 2 / 60,
+          errorRate: 0,
+          p50DurationNs: '775000000',
+          p95DurationNs: '1427500000',
+          p99DurationNs: '1485500000',
+          buckets: [
+            { startUnixNano: at(0).toString(), requests: 1, errors: 0, p95DurationNs: '50000000' },
+            { startUnixNano: at(1).toString(), requests: 1, errors: 0, p95DurationNs: '1500000000' },
+            ...rest(2),
+          ],
+        },
+        {
+          // GET /stock twice (5 ms, 1.2 s); db.query is internal.
+          name: 'inventory',
+          requests: 2,
+          errors: 0,
+          requestsPerSecond: 2 / 60,
+          errorRate: 0,
+          p50DurationNs: '602500000',
+          p95DurationNs: '1140250000',
+          p99DurationNs: '1188050000',
+          buckets: [
+            { startUnixNano: at(0).toString(), requests: 1, errors: 0, p95DurationNs: '5000000' },
+            { startUnixNano: at(1).toString(), requests: 1, errors: 0, p95DurationNs: '1200000000' },
+            ...rest(2),
+          ],
+        },
+        {
+          name: 'payment',
+          requests: 1,
+          errors: 1,
+          requestsPerSecond: 1 / 60,
+          errorRate: 1,
+          p50DurationNs: '30000000',
+          p95DurationNs: '30000000',
+          p99DurationNs: '30000000',
+          buckets: [{ startUnixNano: at(0).toString(), requests: 1, errors: 1, p95DurationNs: '30000000' }, ...rest(1)],
+        },
+      ],
+    });
+  });
+
+  it('defaults to the last hour in 30 buckets', async () => {
+    const body = await get<ServicesSummaryJson>('/pharos/v1/services/summary');
+    expect(BigInt(body.endUnixNano) - BigInt(body.startUnixNano)).toBe(3_600_000_000_000n);
+    expect(body.bucketNs).toBe('120000000000');
+    expect(body.services.map((s) => s.name)).toEqual(['frontend', 'inventory', 'payment']);
+    for (const service of body.services) {
+      expect(service.buckets).toHaveLength(30);
+      expect(service.buckets.reduce((n, b) => n + b.requests, 0)).toBe(service.requests);
+    }
+    // traceD, three hours back, is outside the default range: frontend has its two recent requests only.
+    expect(body.services[0].requests).toBe(2);
+  });
+
+  it('answers an empty list for a range without spans', async () => {
+    expect(await get('/pharos/v1/services/summary?start=now-5m&buckets=5')).toMatchObject({ bucketNs: '60000000000', services: [] });
   });
 });
 
@@ -417,6 +495,13 @@ describe('native API refuses hostile input with 400', () => {
     ['/pharos/v1/metrics/series?match=a%3Cb', 'match', /needs a number/],
     ['/pharos/v1/metrics/labels?match==x', 'match', /has no attribute key/],
     ['/pharos/v1/metrics/labels/route/values?start=later', 'start', /must be RFC 3339/],
+    ['/pharos/v1/services/summary?buckets=0', 'buckets', /whole number from 1 to 500, got "0"/],
+    ['/pharos/v1/services/summary?buckets=501', 'buckets', /whole number from 1 to 500, got "501"/],
+    ['/pharos/v1/services/summary?buckets=1.5', 'buckets', /whole number from 1 to 500/],
+    ['/pharos/v1/services/summary?buckets=ten', 'buckets', /whole number from 1 to 500/],
+    ['/pharos/v1/services/summary?buckets=3&buckets=4', 'buckets', /given 2 times/],
+    ['/pharos/v1/services/summary?start=now&end=now-1h', 'start', /is after end/],
+    ['/pharos/v1/services/summary?end=soon', 'end', /must be RFC 3339/],
   ];
   for (const [url, parameter, why] of cases) {
     it(`${url.slice(0, 90)} → 400 about ${parameter}`, async () => {
@@ -491,6 +576,7 @@ describe('native API and storage errors', () => {
       findSeries: record('findSeries', s.findSeries.bind(s)),
       readPoints: record('readPoints', s.readPoints.bind(s)),
       getStats: record('getStats', s.getStats.bind(s)),
+      summarizeServices: record('summarizeServices', s.summarizeServices.bind(s)),
     });
     const urls = [
       '/pharos/v1/services',
@@ -504,9 +590,10 @@ describe('native API and storage errors', () => {
       '/pharos/v1/metrics/series',
       '/pharos/v1/metrics/points?metric=requests',
       '/pharos/v1/status',
+      '/pharos/v1/services/summary',
     ];
     for (const url of urls) expect((await spy.inject({ url })).statusCode, url).toBe(200);
-    expect(seen.map(([name]) => name)).toHaveLength(11);
+    expect(seen.map(([name]) => name)).toHaveLength(12);
     for (const [, options] of seen) expect(options).toEqual({ timeoutMs: 4321 });
     const status = await spy.inject({ url: '/pharos/v1/status' });
     expect(status.json<{ version: string }>().version).toBe('test');

@@ -10,6 +10,7 @@ import {
   metricPointToJson,
   metricSeriesToJson,
   parseAttributeFilters,
+  parseBoundedInteger,
   parseDurationBounds,
   parseLimit,
   parseNameParam,
@@ -18,15 +19,17 @@ import {
   parseSeverityParam,
   parseStatusParam,
   parseTraceIdParam,
+  servicesSummaryToJson,
   spansToOtlpJson,
   traceSummaryToJson,
   type LogRecordJson,
   type MetricPointJson,
   type MetricSeriesJson,
   type OtlpResourceSpansJson,
+  type ServicesSummaryJson,
   type TraceSummaryJson,
 } from '../../query/index.js';
-import type { LogSearchQuery, MetricInfo, MetricSelector, QueryOptions, StoreStats } from '../../storage/index.js';
+import { MAX_SUMMARY_BUCKETS, type LogSearchQuery, type MetricInfo, type MetricSelector, type QueryOptions, type StoreStats } from '../../storage/index.js';
 import { nativeErrorBody } from '../error-response.js';
 import type { QueryContext } from '../query-context.js';
 import { PHAROS_VERSION } from '../../version.js';
@@ -35,6 +38,7 @@ const DEFAULT_TRACE_LIMIT = 20;
 const DEFAULT_LOG_LIMIT = 100;
 const DEFAULT_SERIES_LIMIT = 1000;
 const DEFAULT_POINT_LIMIT = 1000;
+const DEFAULT_SUMMARY_BUCKETS = 30;
 
 export interface NativeApiOptions {
   /** Reported by /pharos/v1/status; defaults to @pharos/server's package.json version. */
@@ -54,7 +58,7 @@ function spanKindName(kind: number): string {
 }
 
 /**
- * Adds the native JSON API under `/pharos/v1` to `app`: services and operations, trace
+ * Adds the native JSON API under `/pharos/v1` to `app`: services, their RED summary and operations, trace
  * search and OTLP/JSON trace detail, log search with cursor paging, metric metadata,
  * series and points, and store status. Times in are RFC 3339, Unix milliseconds or
  * `now-1h` (default range: the last hour); times out are decimal Unix-nanosecond strings.
@@ -85,6 +89,13 @@ export function registerNativeApi(app: FastifyInstance, ctx: QueryContext, apiOp
         const params = QueryParams.from(request.query);
         const range = parseOptionalNativeRange(params, nowUnixNano());
         return { services: await ctx.store.listServices(range, options()) };
+      });
+
+      scope.get('/services/summary', async (request): Promise<ServicesSummaryJson> => {
+        const params = QueryParams.from(request.query);
+        const range = parseNativeRange(params, nowUnixNano());
+        const bucketCount = parseBoundedInteger(params, 'buckets', DEFAULT_SUMMARY_BUCKETS, 1, MAX_SUMMARY_BUCKETS);
+        return servicesSummaryToJson(range, await ctx.store.summarizeServices({ range, bucketCount }, options()));
       });
 
       scope.get<{ Params: { service: string } }>('/services/:service/operations', async (request): Promise<{ operations: Array<{ name: string; spanKind: string }> }> => {

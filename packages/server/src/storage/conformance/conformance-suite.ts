@@ -94,6 +94,84 @@ export function describeStoreConformance(backendName: string, createStore: Store
       expect(await store.getDependencies(range, Q)).toEqual([{ parent: 'frontend', child: 'payment', callCount: 1 }]);
     });
 
+    describe('services summary (RED)', () => {
+      // A window of its own, three hours back, so the other cases' data stays out of it.
+      const w0 = base - 180n * MINUTE_NS;
+      const window: TimeRange = { startUnixNano: w0, endUnixNano: w0 + MINUTE_NS };
+      const MS = 1_000_000n;
+      const SECOND = 1_000n * MS;
+      beforeAll(async () => {
+        const traceId = hexId(16);
+        const span = (service: string, kind: Span['kind'], startUnixNano: bigint, durationNs: bigint, statusCode: Span['statusCode'] = 0) =>
+          makeSpan({ traceId, service, name: `${service} op`, kind, startUnixNano, durationNs, statusCode });
+        const spans: Span[] = [];
+        // alpha: 100 server requests of 1..100 ms, 1..50 in bucket 0 and 51..100 in bucket 3; every tenth is an error.
+        for (let i = 1n; i <= 100n; i++) spans.push(span('alpha', 2, w0 + (i <= 50n ? SECOND : 30n * SECOND) + i * 10n * MS, i * MS, i % 10n === 0n ? 2 : 0));
+        // Spans of other kinds are not requests, errors or not.
+        spans.push(span('alpha', 3, w0 + 5n * SECOND, 999n * MS, 2), span('alpha', 1, w0 + 35n * SECOND, 999n * MS, 2));
+        spans.push(span('alpha', 0, w0 + 36n * SECOND, 999n * MS), span('alpha', 4, w0 + 37n * SECOND, 999n * MS, 2));
+        // beta: four consumer requests of 10..40 ms in the last bucket, one an error.
+        for (let k = 1n; k <= 4n; k++) spans.push(span('beta', 5, w0 + 55n * SECOND + k * MS, k * 10n * MS, k === 2n ? 2 : 0));
+        // gamma: no request at all.
+        spans.push(span('gamma', 1, w0 + 20n * SECOND, 5n * MS), span('gamma', 3, w0 + 21n * SECOND, 5n * MS, 2));
+        // Outside the half-open window: just before it, at its end, and a service seen only after it.
+        spans.push(span('alpha', 2, w0 - 1n, 5000n * MS, 2), span('alpha', 2, w0 + MINUTE_NS, 5000n * MS, 2), span('delta', 2, w0 + MINUTE_NS + SECOND, MS));
+        await store.append({ spans, logs: [], points: [] });
+      });
+
+      const empty = (startUnixNano: bigint) => ({ startUnixNano, requests: 0, errors: 0, p95DurationNs: null });
+
+      it('counts requests and errors and computes exact percentiles per service and bucket', async () => {
+        const summary = await store.summarizeServices({ range: window, bucketCount: 6 }, Q);
+        expect(summary.bucketNs).toBe(10n * SECOND);
+        expect(summary.services.map((s) => s.name)).toEqual(['alpha', 'beta', 'gamma']);
+        const [alpha, beta, gamma] = summary.services;
+        // quantile_cont over 1..100 ms: p50 = 50.5 ms, p95 = 1 + 0.95 * 99 = 95.05 ms, p99 = 99.01 ms.
+        expect(alpha).toMatchObject({ requests: 100, errors: 10, p50DurationNs: 50_500_000n, p95DurationNs: 95_050_000n, p99DurationNs: 99_010_000n });
+        const at = (i: bigint) => w0 + i * 10n * SECOND;
+        expect(alpha.buckets).toEqual([
+          { startUnixNano: at(0n), requests: 50, errors: 5, p95DurationNs: 47_550_000n },
+          empty(at(1n)),
+          empty(at(2n)),
+          { startUnixNano: at(3n), requests: 50, errors: 5, p95DurationNs: 97_550_000n },
+          empty(at(4n)),
+          empty(at(5n)),
+        ]);
+        expect(beta).toMatchObject({ requests: 4, errors: 1, p50DurationNs: 25_000_000n, p95DurationNs: 38_500_000n, p99DurationNs: 39_700_000n });
+        expect(beta.buckets.slice(0, 5)).toEqual([0n, 1n, 2n, 3n, 4n].map((i) => empty(at(i))));
+        expect(beta.buckets[5]).toEqual({ startUnixNano: at(5n), requests: 4, errors: 1, p95DurationNs: 38_500_000n });
+        expect(gamma).toEqual({
+          name: 'gamma',
+          requests: 0,
+          errors: 0,
+          p50DurationNs: null,
+          p95DurationNs: null,
+          p99DurationNs: null,
+          buckets: [0n, 1n, 2n, 3n, 4n, 5n].map((i) => empty(at(i))),
+        });
+      });
+
+      it('splits a range that does not divide evenly into buckets of ceil(length / count)', async () => {
+        const summary = await store.summarizeServices({ range: window, bucketCount: 7 }, Q);
+        const bucketNs = (MINUTE_NS + 6n) / 7n;
+        expect(summary.bucketNs).toBe(bucketNs);
+        for (const service of summary.services) {
+          expect(service.buckets.map((b) => b.startUnixNano)).toEqual([0n, 1n, 2n, 3n, 4n, 5n, 6n].map((i) => w0 + i * bucketNs));
+          expect(service.buckets.reduce((n, b) => n + b.requests, 0)).toBe(service.requests);
+          expect(service.buckets.reduce((n, b) => n + b.errors, 0)).toBe(service.errors);
+        }
+        const one = await store.summarizeServices({ range: window, bucketCount: 1 }, Q);
+        expect(one.bucketNs).toBe(MINUTE_NS);
+        expect(one.services[0].buckets).toEqual([{ startUnixNano: w0, requests: 100, errors: 10, p95DurationNs: 95_050_000n }]);
+      });
+
+      it('answers with no services for a range without spans', async () => {
+        const long = DAY_NS * 1000n;
+        expect(await store.summarizeServices({ range: { startUnixNano: long, endUnixNano: long + MINUTE_NS }, bucketCount: 3 }, Q)).toEqual({ bucketNs: 20n * SECOND, services: [] });
+        expect(await store.summarizeServices({ range: { startUnixNano: w0, endUnixNano: w0 }, bucketCount: 2 }, Q)).toEqual({ bucketNs: 1n, services: [] });
+      });
+    });
+
     it('returns every log field as written, newest first', async () => {
       const page = await store.searchLogs({ range, services: [], attributes: [], limit: 100 }, Q);
       expect(page.nextCursor).toBeUndefined();

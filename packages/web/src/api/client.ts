@@ -1,0 +1,109 @@
+import type { z } from 'zod';
+import {
+  apiErrorBodySchema,
+  operationsSchema,
+  servicesSchema,
+  servicesSummarySchema,
+  traceSchema,
+  traceSearchSchema,
+  type OperationsResponse,
+  type ServicesResponse,
+  type ServicesSummaryResponse,
+  type TraceResponse,
+  type TraceSearchResponse,
+} from './schemas';
+
+/** A failed API call: the server's error code and message, or what was wrong with its answer. */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Query parameters; array values repeat the parameter, empty strings and undefined are left out. */
+export type QueryParams = Record<string, string | number | readonly string[] | undefined>;
+
+/** Builds `path?query` from parameters (same rules as QueryParams). */
+export function buildUrl(path: string, params: QueryParams = {}): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) if (String(v) !== '') search.append(key, String(v));
+  }
+  const query = search.toString();
+  return query === '' ? path : `${path}?${query}`;
+}
+
+/**
+ * GETs `url` and validates the JSON answer with `schema`. Throws ApiError with the
+ * server's `{error:{code,message}}` on a non-2xx answer, or PHAROS_UI_BAD_RESPONSE
+ * when the body is not what the schema says.
+ */
+async function getJson<T>(url: string, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T> {
+  const response = await fetch(url, { signal, headers: { accept: 'application/json' } });
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ApiError(`GET ${url}: HTTP ${response.status}, not JSON: ${text.slice(0, 200)}`, response.status, 'PHAROS_UI_BAD_RESPONSE');
+  }
+  if (!response.ok) {
+    const error = apiErrorBodySchema.safeParse(body);
+    if (error.success) throw new ApiError(error.data.error.message, response.status, error.data.error.code);
+    throw new ApiError(`GET ${url}: HTTP ${response.status}`, response.status, 'PHAROS_UI_HTTP_ERROR');
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ApiError(`GET ${url}: unexpected answer at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`, response.status, 'PHAROS_UI_BAD_RESPONSE');
+  }
+  return parsed.data;
+}
+
+/** A time range as the native API takes it: `now-1h` to `now`, or absolute times. */
+export interface RangeParams {
+  start: string;
+  end: string;
+}
+
+/** GET /pharos/v1/services/summary: RED metrics per service with `buckets` time buckets. */
+export function fetchServicesSummary(range: RangeParams, buckets: number, signal?: AbortSignal): Promise<ServicesSummaryResponse> {
+  return getJson(buildUrl('/pharos/v1/services/summary', { ...range, buckets }), servicesSummarySchema, signal);
+}
+
+/** GET /pharos/v1/services: service names (all retained data when no range is given). */
+export function fetchServices(range: Partial<RangeParams> = {}, signal?: AbortSignal): Promise<ServicesResponse> {
+  return getJson(buildUrl('/pharos/v1/services', range), servicesSchema, signal);
+}
+
+/** GET /pharos/v1/services/{service}/operations. */
+export function fetchOperations(service: string, range: Partial<RangeParams> = {}, signal?: AbortSignal): Promise<OperationsResponse> {
+  return getJson(buildUrl(`/pharos/v1/services/${encodeURIComponent(service)}/operations`, range), operationsSchema, signal);
+}
+
+/** Parameters of GET /pharos/v1/traces (docs/api.md). */
+export interface TraceSearchParams extends RangeParams {
+  service?: string;
+  operation?: string;
+  minDuration?: string;
+  maxDuration?: string;
+  status?: string;
+  attr?: readonly string[];
+  limit?: number;
+}
+
+/** GET /pharos/v1/traces: trace summaries, newest first. */
+export function searchTraces(params: TraceSearchParams, signal?: AbortSignal): Promise<TraceSearchResponse> {
+  return getJson(buildUrl('/pharos/v1/traces', { ...params }), traceSearchSchema, signal);
+}
+
+/** GET /pharos/v1/traces/{traceId}: one trace as OTLP JSON. */
+export function fetchTrace(traceId: string, signal?: AbortSignal): Promise<TraceResponse> {
+  return getJson(buildUrl(`/pharos/v1/traces/${encodeURIComponent(traceId)}`), traceSchema, signal);
+}

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+
+/**
+ * The shapes of the native API's answers (docs/api.md), checked at the edge: a response
+ * that does not match is an error the UI shows, never data it renders half-way.
+ * Times and durations stay decimal nanosecond strings here; model/ converts them.
+ */
+
+/** A decimal string of nanoseconds (Unix time or a duration). */
+const nanos = z.string().regex(/^\d+$/, 'a decimal nanosecond string');
+
+export const apiErrorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+export const servicesSchema = z.object({ services: z.array(z.string()) });
+export type ServicesResponse = z.infer<typeof servicesSchema>;
+
+export const operationsSchema = z.object({ operations: z.array(z.object({ name: z.string(), spanKind: z.string() })) });
+export type OperationsResponse = z.infer<typeof operationsSchema>;
+
+export const serviceSummaryBucketSchema = z.object({
+  startUnixNano: nanos,
+  requests: z.number(),
+  errors: z.number(),
+  p95DurationNs: nanos.nullable(),
+});
+export type ServiceSummaryBucket = z.infer<typeof serviceSummaryBucketSchema>;
+
+export const serviceSummarySchema = z.object({
+  name: z.string(),
+  requests: z.number(),
+  errors: z.number(),
+  requestsPerSecond: z.number(),
+  errorRate: z.number(),
+  p50DurationNs: nanos.nullable(),
+  p95DurationNs: nanos.nullable(),
+  p99DurationNs: nanos.nullable(),
+  buckets: z.array(serviceSummaryBucketSchema),
+});
+export type ServiceSummary = z.infer<typeof serviceSummarySchema>;
+
+export const servicesSummarySchema = z.object({
+  startUnixNano: nanos,
+  endUnixNano: nanos,
+  bucketNs: nanos,
+  services: z.array(serviceSummarySchema),
+});
+export type ServicesSummaryResponse = z.infer<typeof servicesSummarySchema>;
+
+export const traceSummarySchema = z.object({
+  traceId: z.string(),
+  rootServiceName: z.string(),
+  rootSpanName: z.string(),
+  startTimeUnixNano: nanos,
+  durationNs: nanos,
+  spanCount: z.number(),
+  errorCount: z.number(),
+  services: z.array(z.object({ name: z.string(), spanCount: z.number(), errorCount: z.number() })),
+});
+export type TraceSummary = z.infer<typeof traceSummarySchema>;
+
+export const traceSearchSchema = z.object({ traces: z.array(traceSummarySchema) });
+export type TraceSearchResponse = z.infer<typeof traceSearchSchema>;
+
+/** An OTLP/JSON AnyValue: one of stringValue, intValue, ..., or {} when unset; rendered by model/attributes. */
+export const anyValueSchema = z.record(z.string(), z.unknown());
+export type AnyValueJson = z.infer<typeof anyValueSchema>;
+
+export const keyValueSchema = z.object({ key: z.string(), value: anyValueSchema });
+export type KeyValueJson = z.infer<typeof keyValueSchema>;
+
+export const otlpSpanSchema = z.object({
+  traceId: z.string(),
+  spanId: z.string(),
+  parentSpanId: z.string(),
+  traceState: z.string(),
+  flags: z.number(),
+  name: z.string(),
+  kind: z.number(),
+  startTimeUnixNano: nanos,
+  endTimeUnixNano: nanos,
+  attributes: z.array(keyValueSchema),
+  droppedAttributesCount: z.number(),
+  events: z.array(z.object({ timeUnixNano: nanos, name: z.string(), attributes: z.array(keyValueSchema), droppedAttributesCount: z.number() })),
+  droppedEventsCount: z.number(),
+  links: z.array(z.object({ traceId: z.string(), spanId: z.string(), attributes: z.array(keyValueSchema) }).loose()),
+  droppedLinksCount: z.number(),
+  status: z.object({ code: z.number(), message: z.string() }),
+});
+export type OtlpSpanJson = z.infer<typeof otlpSpanSchema>;
+
+export const traceSchema = z.object({
+  traceId: z.string(),
+  resourceSpans: z.array(
+    z.object({
+      resource: z.object({ attributes: z.array(keyValueSchema), droppedAttributesCount: z.number() }),
+      scopeSpans: z.array(
+        z.object({
+          scope: z.object({ name: z.string(), version: z.string() }).loose(),
+          spans: z.array(otlpSpanSchema),
+          schemaUrl: z.string(),
+        }),
+      ),
+      schemaUrl: z.string(),
+    }),
+  ),
+});
+export type TraceResponse = z.infer<typeof traceSchema>;

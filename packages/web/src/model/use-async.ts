@@ -1,0 +1,27 @@
+import { useEffect, useState } from 'react';
+
+/** The state of a request, by kind: the UI renders each kind, never a half-loaded mix. */
+export type AsyncState<T> = { kind: 'loading' } | { kind: 'error'; error: Error } | { kind: 'ready'; data: T };
+
+/**
+ * Runs `load` whenever `key` changes (aborting the previous run) and returns its state.
+ * `key` is a string so that callers state exactly what the request depends on.
+ */
+export function useAsync<T>(key: string, load: (signal: AbortSignal) => Promise<T>): AsyncState<T> {
+  const [state, setState] = useState<{ key: string; value: AsyncState<T> }>({ key, value: { kind: 'loading' } });
+  useEffect(() => {
+    const controller = new AbortController();
+    setState({ key, value: { kind: 'loading' } });
+    load(controller.signal).then(
+      (data) => {
+        if (!controller.signal.aborted) setState({ key, value: { kind: 'ready', data } });
+      },
+      (error: unknown) => {
+        if (!controller.signal.aborted) setState({ key, value: { kind: 'error', error: error instanceof Error ? error : new Error(String(error)) } });
+      },
+    );
+    return () => controller.abort();
+    // `key` stands for everything `load` depends on.
+  }, [key]);
+  return state.key === key ? state.value : { kind: 'loading' };
+}

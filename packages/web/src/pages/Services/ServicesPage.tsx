@@ -1,0 +1,119 @@
+import { useMemo } from 'react';
+import { fetchServicesSummary, type ServiceSummary } from '../../api';
+import { Link } from '../../components/Link';
+import { Sparkline } from '../../components/Sparkline';
+import { EmptyState, ErrorView, Loading } from '../../components/StateViews';
+import { formatMs, formatPercent, formatRate, nsToMs } from '../../model/format';
+import { buildTracesHref } from '../../model/hrefs';
+import { useLocation, useSetSearchParams } from '../../model/router';
+import { rangeParams, type TimeRangeId } from '../../model/time-range';
+import { useAsync } from '../../model/use-async';
+
+const BUCKETS = 30;
+
+type SortKey = 'name' | 'requestsPerSecond' | 'errorRate' | 'p50' | 'p95' | 'p99';
+
+const COLUMNS: Array<{ key: SortKey; label: string; numeric: boolean }> = [
+  { key: 'name', label: 'Service', numeric: false },
+  { key: 'requestsPerSecond', label: 'Req/s', numeric: true },
+  { key: 'errorRate', label: 'Error %', numeric: true },
+  { key: 'p50', label: 'p50 (ms)', numeric: true },
+  { key: 'p95', label: 'p95 (ms)', numeric: true },
+  { key: 'p99', label: 'p99 (ms)', numeric: true },
+];
+
+function sortValue(service: ServiceSummary, key: SortKey): number | string {
+  switch (key) {
+    case 'name':
+      return service.name;
+    case 'requestsPerSecond':
+      return service.requestsPerSecond;
+    case 'errorRate':
+      return service.errorRate;
+    case 'p50':
+      return nsToMs(service.p50DurationNs) ?? -1;
+    case 'p95':
+      return nsToMs(service.p95DurationNs) ?? -1;
+    case 'p99':
+      return nsToMs(service.p99DurationNs) ?? -1;
+  }
+}
+
+function parseSort(value: string | null): { key: SortKey; descending: boolean } {
+  const descending = value?.startsWith('-') ?? false;
+  const key = (value ?? '').replace(/^-/, '');
+  return COLUMNS.some((c) => c.key === key) ? { key: key as SortKey, descending } : { key: 'name', descending: false };
+}
+
+/** `/`: one row per service with its RED metrics over the range; sort in the URL (`sort=-errorRate`). */
+export function ServicesPage({ range }: { range: TimeRangeId }) {
+  const { search } = useLocation();
+  const setSearch = useSetSearchParams();
+  const sort = parseSort(search.get('sort'));
+  const state = useAsync(`summary:${range}`, (signal) => fetchServicesSummary(rangeParams(range), BUCKETS, signal));
+
+  const sorted = useMemo(() => {
+    if (state.kind !== 'ready') return [];
+    const direction = sort.descending ? -1 : 1;
+    return [...state.data.services].sort((a, b) => {
+      const va = sortValue(a, sort.key);
+      const vb = sortValue(b, sort.key);
+      const order = typeof va === 'string' && typeof vb === 'string' ? va.localeCompare(vb) : Number(va) - Number(vb);
+      return order !== 0 ? order * direction : a.name.localeCompare(b.name);
+    });
+  }, [state, sort.key, sort.descending]);
+
+  const changeSort = (key: SortKey, numeric: boolean) => {
+    // A first click sorts numbers largest first (what one usually looks for), names A-Z.
+    const descending = sort.key === key ? !sort.descending : numeric;
+    setSearch({ sort: `${descending ? '-' : ''}${key}` }, { replace: true });
+  };
+
+  return (
+    <section aria-labelledby="services-title">
+      <h1 id="services-title">Services</h1>
+      {state.kind === 'loading' && <Loading what="services" />}
+      {state.kind === 'error' && <ErrorView what="services" error={state.error} />}
+      {state.kind === 'ready' && sorted.length === 0 && <EmptyState title="No services in this time range" showSendData />}
+      {state.kind === 'ready' && sorted.length > 0 && (
+        <table className="data-table services-table">
+          <thead>
+            <tr>
+              {COLUMNS.map((column) => {
+                const active = sort.key === column.key;
+                return (
+                  <th key={column.key} scope="col" className={column.numeric ? 'num' : undefined} aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : 'none'}>
+                    <button type="button" className="sort-button" onClick={() => changeSort(column.key, column.numeric)}>
+                      {column.label}
+                      <span className="sort-indicator" aria-hidden="true">
+                        {active ? (sort.descending ? '▼' : '▲') : ''}
+                      </span>
+                    </button>
+                  </th>
+                );
+              })}
+              <th scope="col">Requests</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sorted.map((service) => (
+              <tr key={service.name} data-service={service.name}>
+                <th scope="row">
+                  <Link href={buildTracesHref({ range, service: service.name })}>{service.name}</Link>
+                </th>
+                <td className="num">{formatRate(service.requestsPerSecond)}</td>
+                <td className={`num${service.errorRate > 0 ? ' error-text' : ''}`}>{formatPercent(service.errorRate)}</td>
+                <td className="num">{formatMs(nsToMs(service.p50DurationNs))}</td>
+                <td className="num">{formatMs(nsToMs(service.p95DurationNs))}</td>
+                <td className="num">{formatMs(nsToMs(service.p99DurationNs))}</td>
+                <td>
+                  <Sparkline values={service.buckets.map((b) => b.requests)} label={`${service.name}: ${service.requests} requests over the range`} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
