@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,13 +16,15 @@ import { createTraceExporter, type CheckedSpanExporter } from '../helpers/otel-s
  * traces sent by the OpenTelemetry JS SDK for three services, and Chromium driven by
  * playwright-core through Services → Traces → a trace. Needs `npm run build` (npm test
  * builds first) and Debian's chromium at /usr/bin/chromium; fails, never skips, without them.
- * Screenshots of each page go to docs/screenshots/.
+ * Screenshots of each page go to the system temp dir (pharos-web-ui-test/).
  */
 
 const CHROMIUM_PATH = '/usr/bin/chromium';
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WEB_INDEX_HTML = path.join(REPO_ROOT, 'packages/web/dist/index.html');
-const SCREENSHOT_DIR = path.join(REPO_ROOT, 'docs/screenshots');
+// Screenshots of the test's own data, to look at when it fails; docs/screenshots/ has the
+// demo shop's (npm run screenshots).
+const SCREENSHOT_DIR = path.join(os.tmpdir(), 'pharos-web-ui-test');
 const STEP_TIMEOUT_MS = 10_000;
 
 const FRONTEND = 'ui-frontend';
