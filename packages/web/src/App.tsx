@@ -3,16 +3,20 @@ import { TimeRangePicker } from './components/TimeRangePicker';
 import { ServicesPage } from './pages/Services/ServicesPage';
 import { TracePage } from './pages/Trace/TracePage';
 import { TracesPage } from './pages/Traces/TracesPage';
+import { LogsPage } from './pages/Logs/LogsPage';
+import { MetricsExplorerPage } from './pages/MetricsExplorer/MetricsExplorerPage';
 import { useLocation, useSetSearchParams } from './model/router';
 import { parseTimeRange, type TimeRangeId } from './model/time-range';
 
-type Route = { page: 'services' } | { page: 'traces' } | { page: 'trace'; traceId: string } | { page: 'not-found' };
+type Route = { page: 'services' } | { page: 'traces' } | { page: 'trace'; traceId: string } | { page: 'metrics' } | { page: 'logs' } | { page: 'not-found' };
 
 function matchRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '/services') return { page: 'services' };
   if (pathname === '/traces' || pathname === '/traces/') return { page: 'traces' };
   const trace = /^\/traces\/([^/]+)\/?$/.exec(pathname);
   if (trace !== null) return { page: 'trace', traceId: decodeURIComponent(trace[1]) };
+  if (pathname === '/explore/metrics' || pathname === '/explore/metrics/') return { page: 'metrics' };
+  if (pathname === '/logs' || pathname === '/logs/') return { page: 'logs' };
   return { page: 'not-found' };
 }
 
@@ -40,6 +44,12 @@ export function App() {
           <Link href={navHref('/traces')} aria-current={route.page === 'traces' || route.page === 'trace' ? 'page' : undefined}>
             Traces
           </Link>
+          <Link href={navHref('/explore/metrics')} aria-current={route.page === 'metrics' ? 'page' : undefined}>
+            Metrics
+          </Link>
+          <Link href={navHref('/logs')} aria-current={route.page === 'logs' ? 'page' : undefined}>
+            Logs
+          </Link>
         </nav>
         <div className="header-spacer" />
         {route.page !== 'trace' && <TimeRangePicker value={range} onChange={(r: TimeRangeId) => setSearch({ range: r })} />}
@@ -47,6 +57,8 @@ export function App() {
       <main id="main" tabIndex={-1}>
         {route.page === 'services' && <ServicesPage range={range} />}
         {route.page === 'traces' && <TracesPage range={range} />}
+        {route.page === 'metrics' && <MetricsExplorerPage range={range} />}
+        {route.page === 'logs' && <LogsPage range={range} />}
         {route.page === 'trace' && <TracePage key={route.traceId} traceId={route.traceId} range={range} />}
         {route.page === 'not-found' && (
           <section>

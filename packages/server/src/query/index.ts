@@ -41,7 +41,7 @@ export {
   spansToOtlpJson,
   traceSummaryToJson,
 } from './trace-json.js';
-export { type LogRecordJson, logRecordToJson } from './log-json.js';
+export { type LogRecordJson, type LogHistogramJson, logRecordToJson, logHistogramToJson } from './log-json.js';
 export {
   type JsonNumber,
   type ExemplarJson,

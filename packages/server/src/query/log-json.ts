@@ -1,4 +1,5 @@
 import { anyValueToOtlpJson, attributesToOtlpJson, serviceNameOf, type LogRecord } from '@pharos/core';
+import type { LogHistogram, SeverityBand, TimeRange } from '../storage/index.js';
 import { resourceToOtlpJson, scopeToOtlpJson, type OtlpKeyValueJson, type OtlpResourceJson, type OtlpScopeJson } from './trace-json.js';
 
 /** A log record as OTLP-style JSON, flattened with its service, resource and scope. */
@@ -39,5 +40,23 @@ export function logRecordToJson(record: LogRecord): LogRecordJson {
     traceId: record.traceId,
     spanId: record.spanId,
     eventName: record.eventName,
+  };
+}
+
+/** The native API's log histogram: times and the bucket width as decimal nanosecond strings. */
+export interface LogHistogramJson {
+  startUnixNano: string;
+  endUnixNano: string;
+  bucketNs: string;
+  buckets: Array<{ startUnixNano: string; counts: Record<SeverityBand, number> }>;
+}
+
+/** Converts a log histogram over `range` to the native API's JSON. */
+export function logHistogramToJson(range: TimeRange, histogram: LogHistogram): LogHistogramJson {
+  return {
+    startUnixNano: range.startUnixNano.toString(),
+    endUnixNano: range.endUnixNano.toString(),
+    bucketNs: histogram.bucketNs.toString(),
+    buckets: histogram.buckets.map((b) => ({ startUnixNano: b.startUnixNano.toString(), counts: { ...b.counts } })),
   };
 }

@@ -9,7 +9,12 @@ export type {
   ServicesSummary,
   ServiceSummary,
   ServiceSummaryBucket,
+  LogFilter,
   LogSearchQuery,
+  LogHistogramQuery,
+  LogHistogram,
+  LogHistogramBucket,
+  SeverityBand,
   LogPage,
   MetricInfo,
   MetricSelector,
@@ -22,3 +27,4 @@ export type {
 } from './interface.js';
 export { openDuckDbStore, DuckDbStore, type DuckDbStoreOptions } from './duckdb/duckdb-store.js';
 export { MAX_SUMMARY_BUCKETS, summaryBucketNs, assembleServicesSummary, type ServiceSummaryRow } from './services-summary.js';
+export { MAX_LOG_HISTOGRAM_BUCKETS, SEVERITY_BANDS, logHistogramBucketNs, assembleLogHistogram, type LogHistogramRow } from './log-histogram.js';

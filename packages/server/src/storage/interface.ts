@@ -102,7 +102,8 @@ export interface DependencyLink {
   callCount: number;
 }
 
-export interface LogSearchQuery {
+/** Which log records a search or histogram covers; every condition must hold. */
+export interface LogFilter {
   range: TimeRange;
   services: string[];
   /** Records with severityNumber >= this (1..24). */
@@ -114,9 +115,41 @@ export interface LogSearchQuery {
   text?: string;
   attributes: AttributeFilter[];
   traceId?: string;
+}
+
+export interface LogSearchQuery extends LogFilter {
   limit: number;
   /** An opaque cursor from a previous page's `nextCursor`. */
   cursor?: string;
+}
+
+/**
+ * Log counts over time: the range is cut into `bucketCount` buckets exactly as a services
+ * summary's (see ServicesSummaryQuery); a record belongs to the bucket of its time (its
+ * observed time when it has none), as it does for the range.
+ */
+export interface LogHistogramQuery extends LogFilter {
+  /** 1..MAX_LOG_HISTOGRAM_BUCKETS. */
+  bucketCount: number;
+}
+
+/**
+ * Severity bands by OTLP SeverityNumber: trace 1-4, debug 5-8, info 9-12, warn 13-16,
+ * error 17-20, fatal 21-24 (and above). 0 (unspecified) counts as info: sources that set
+ * no severity (plain stdout lines, most bridges without levels) are mostly informational,
+ * and a record must land in some band so that the bands add up to the total.
+ */
+export type SeverityBand = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+export interface LogHistogramBucket {
+  startUnixNano: UnixNano;
+  counts: Record<SeverityBand, number>;
+}
+
+export interface LogHistogram {
+  bucketNs: bigint;
+  /** Exactly `bucketCount` entries, in time order; empty buckets hold zeros. */
+  buckets: LogHistogramBucket[];
 }
 
 export interface LogPage {
@@ -203,6 +236,8 @@ export interface TelemetryStore {
   summarizeServices(query: ServicesSummaryQuery, options: QueryOptions): Promise<ServicesSummary>;
 
   searchLogs(query: LogSearchQuery, options: QueryOptions): Promise<LogPage>;
+  /** Counts of the records a search with the same filter finds, per time bucket and severity band. */
+  histogramLogs(query: LogHistogramQuery, options: QueryOptions): Promise<LogHistogram>;
 
   listMetrics(range: TimeRange, options: QueryOptions): Promise<MetricInfo[]>;
   listLabelNames(selector: MetricSelector, options: QueryOptions): Promise<string[]>;

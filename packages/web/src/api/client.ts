@@ -1,11 +1,15 @@
 import type { z } from 'zod';
 import {
   apiErrorBodySchema,
+  logHistogramSchema,
+  logSearchSchema,
   operationsSchema,
   servicesSchema,
   servicesSummarySchema,
   traceSchema,
   traceSearchSchema,
+  type LogHistogramResponse,
+  type LogSearchResponse,
   type OperationsResponse,
   type ServicesResponse,
   type ServicesSummaryResponse,
@@ -106,4 +110,70 @@ export function searchTraces(params: TraceSearchParams, signal?: AbortSignal): P
 /** GET /pharos/v1/traces/{traceId}: one trace as OTLP JSON. */
 export function fetchTrace(traceId: string, signal?: AbortSignal): Promise<TraceResponse> {
   return getJson(buildUrl(`/pharos/v1/traces/${encodeURIComponent(traceId)}`), traceSchema, signal);
+}
+
+/* Metrics (docs/api.md). Imported here, not above, so that additions by signal stay separate. */
+import {
+  metricLabelValuesSchema,
+  metricLabelsSchema,
+  metricPointsSchema,
+  metricSeriesSchema,
+  metricsSchema,
+  type MetricLabelValuesResponse,
+  type MetricLabelsResponse,
+  type MetricPointsResponse,
+  type MetricSeriesResponse,
+  type MetricsResponse,
+} from './schemas';
+
+/** Selects metric series: a metric name, label matchers (`key=value`, attribute-filter syntax) and a range. */
+export interface MetricSelectorParams extends RangeParams {
+  metric?: string;
+  match?: readonly string[];
+  limit?: number;
+}
+
+/** GET /pharos/v1/metrics: metrics (name, type, unit, description) with points in the range. */
+export function fetchMetrics(range: RangeParams, signal?: AbortSignal): Promise<MetricsResponse> {
+  return getJson(buildUrl('/pharos/v1/metrics', { ...range }), metricsSchema, signal);
+}
+
+/** GET /pharos/v1/metrics/labels: label names of the selected series (point attributes plus `service.name`). */
+export function fetchMetricLabels(params: MetricSelectorParams, signal?: AbortSignal): Promise<MetricLabelsResponse> {
+  return getJson(buildUrl('/pharos/v1/metrics/labels', { ...params }), metricLabelsSchema, signal);
+}
+
+/** GET /pharos/v1/metrics/labels/{label}/values: the values `label` takes in the selected series, as text. */
+export function fetchMetricLabelValues(label: string, params: MetricSelectorParams, signal?: AbortSignal): Promise<MetricLabelValuesResponse> {
+  return getJson(buildUrl(`/pharos/v1/metrics/labels/${encodeURIComponent(label)}/values`, { ...params }), metricLabelValuesSchema, signal);
+}
+
+/** GET /pharos/v1/metrics/series: the selected series (metric name and labels), up to `limit`. */
+export function fetchMetricSeries(params: MetricSelectorParams, signal?: AbortSignal): Promise<MetricSeriesResponse> {
+  return getJson(buildUrl('/pharos/v1/metrics/series', { ...params }), metricSeriesSchema, signal);
+}
+
+/** GET /pharos/v1/metrics/points: raw points of one metric in time order, up to `limit` (the oldest first). */
+export function fetchMetricPoints(params: MetricSelectorParams & { metric: string }, signal?: AbortSignal): Promise<MetricPointsResponse> {
+  return getJson(buildUrl('/pharos/v1/metrics/points', { ...params }), metricPointsSchema, signal);
+}
+
+/** The filter shared by GET /pharos/v1/logs and /pharos/v1/logs/histogram (docs/api.md). */
+export interface LogFilterParams extends RangeParams {
+  service?: string;
+  /** Minimum severity: a name (`warn`) or a SeverityNumber. */
+  severity?: string;
+  q?: string;
+  attr?: readonly string[];
+  traceId?: string;
+}
+
+/** GET /pharos/v1/logs: one page of records, newest first; pass `nextCursor` back as `cursor` for the next. */
+export function searchLogs(params: LogFilterParams & { limit?: number; cursor?: string }, signal?: AbortSignal): Promise<LogSearchResponse> {
+  return getJson(buildUrl('/pharos/v1/logs', { ...params }), logSearchSchema, signal);
+}
+
+/** GET /pharos/v1/logs/histogram: counts of the matching records per time bucket and severity band. */
+export function fetchLogHistogram(params: LogFilterParams & { buckets?: number }, signal?: AbortSignal): Promise<LogHistogramResponse> {
+  return getJson(buildUrl('/pharos/v1/logs/histogram', { ...params }), logHistogramSchema, signal);
 }

@@ -1,8 +1,12 @@
-export { ApiError, buildUrl, fetchOperations, fetchServices, fetchServicesSummary, fetchTrace, searchTraces } from './client';
-export type { QueryParams, RangeParams, TraceSearchParams } from './client';
+export { ApiError, buildUrl, fetchLogHistogram, fetchOperations, fetchServices, fetchServicesSummary, fetchTrace, searchLogs, searchTraces } from './client';
+export type { LogFilterParams, QueryParams, RangeParams, TraceSearchParams } from './client';
 export type {
   AnyValueJson,
   KeyValueJson,
+  LogHistogramResponse,
+  LogRecord,
+  LogSearchResponse,
+  SeverityCounts,
   OperationsResponse,
   OtlpSpanJson,
   ServiceSummary,
@@ -13,3 +17,6 @@ export type {
   TraceSearchResponse,
   TraceSummary,
 } from './schemas';
+export { fetchMetricLabelValues, fetchMetricLabels, fetchMetricPoints, fetchMetricSeries, fetchMetrics } from './client';
+export type { MetricSelectorParams } from './client';
+export type { JsonNumber, MetricInfoJson, MetricPointJson, MetricPointsResponse, MetricsResponse } from './schemas';

@@ -105,3 +105,79 @@ export const traceSchema = z.object({
   ),
 });
 export type TraceResponse = z.infer<typeof traceSchema>;
+
+/* Metrics (docs/api.md, "GET /pharos/v1/metrics" and below). */
+
+/** A JSON number, or its text where JSON has none: an int64 beyond ±2^53, `NaN`, `Infinity`, `-Infinity`. */
+const jsonNumber = z.union([z.number(), z.string()]);
+export type JsonNumber = z.infer<typeof jsonNumber>;
+
+export const metricInfoSchema = z.object({ name: z.string(), type: z.string(), unit: z.string(), description: z.string() }).loose();
+export type MetricInfoJson = z.infer<typeof metricInfoSchema>;
+
+export const metricsSchema = z.object({ metrics: z.array(metricInfoSchema) });
+export type MetricsResponse = z.infer<typeof metricsSchema>;
+
+export const metricLabelsSchema = z.object({ labels: z.array(z.string()) });
+export type MetricLabelsResponse = z.infer<typeof metricLabelsSchema>;
+
+export const metricLabelValuesSchema = z.object({ values: z.array(z.string()) });
+export type MetricLabelValuesResponse = z.infer<typeof metricLabelValuesSchema>;
+
+export const metricSeriesSchema = z.object({ series: z.array(z.object({ metric: z.string(), labels: z.record(z.string(), z.string()) })) });
+export type MetricSeriesResponse = z.infer<typeof metricSeriesSchema>;
+
+const metricPointBase = {
+  metric: z.object({ name: z.string(), type: z.string(), unit: z.string(), description: z.string(), aggregationTemporality: z.number(), isMonotonic: z.boolean() }),
+  serviceName: z.string(),
+  labels: z.record(z.string(), z.string()),
+  startTimeUnixNano: nanos,
+  timeUnixNano: nanos,
+  flags: z.number(),
+};
+
+export const metricPointSchema = z.discriminatedUnion('kind', [
+  z.object({ ...metricPointBase, kind: z.literal('number'), value: jsonNumber }).loose(),
+  z.object({ ...metricPointBase, kind: z.literal('histogram'), count: z.number(), bucketCounts: z.array(z.number()), explicitBounds: z.array(jsonNumber) }).loose(),
+  z.object({ ...metricPointBase, kind: z.literal('exponential_histogram'), count: z.number() }).loose(),
+  z.object({ ...metricPointBase, kind: z.literal('summary'), count: z.number(), quantileValues: z.array(z.object({ quantile: jsonNumber, value: jsonNumber })) }).loose(),
+]);
+export type MetricPointJson = z.infer<typeof metricPointSchema>;
+
+export const metricPointsSchema = z.object({ points: z.array(metricPointSchema) });
+export type MetricPointsResponse = z.infer<typeof metricPointsSchema>;
+
+export const logRecordSchema = z.object({
+  serviceName: z.string(),
+  resource: z.object({ attributes: z.array(keyValueSchema), droppedAttributesCount: z.number() }).loose(),
+  scope: z.object({ name: z.string(), version: z.string() }).loose(),
+  /** "0" when the source set no time; observedTimeUnixNano then orders the record. */
+  timeUnixNano: nanos,
+  observedTimeUnixNano: nanos,
+  severityNumber: z.number(),
+  severityText: z.string(),
+  body: anyValueSchema,
+  attributes: z.array(keyValueSchema),
+  droppedAttributesCount: z.number(),
+  flags: z.number(),
+  /** Empty when the record is not tied to a trace. */
+  traceId: z.string(),
+  spanId: z.string(),
+  eventName: z.string(),
+});
+export type LogRecord = z.infer<typeof logRecordSchema>;
+
+export const logSearchSchema = z.object({ logs: z.array(logRecordSchema), nextCursor: z.string().optional() });
+export type LogSearchResponse = z.infer<typeof logSearchSchema>;
+
+const count = z.number().int().nonnegative();
+export const severityCountsSchema = z.object({ trace: count, debug: count, info: count, warn: count, error: count, fatal: count });
+export type SeverityCounts = z.infer<typeof severityCountsSchema>;
+
+export const logHistogramSchema = z.object({
+  startUnixNano: nanos,
+  endUnixNano: nanos,
+  bucketNs: nanos,
+  buckets: z.array(z.object({ startUnixNano: nanos, counts: severityCountsSchema })),
+});
+export type LogHistogramResponse = z.infer<typeof logHistogramSchema>;

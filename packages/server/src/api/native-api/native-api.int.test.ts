@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PharosError, attributesToOtlpJson, type Span } from '@pharos/core';
-import type { LogRecordJson, MetricPointJson, OtlpResourceSpansJson, ServicesSummaryJson, TraceSummaryJson } from '../../query/index.js';
+import type { LogHistogramJson, LogRecordJson, MetricPointJson, OtlpResourceSpansJson, ServicesSummaryJson, TraceSummaryJson } from '../../query/index.js';
 import { openSeededStore, type SeededStore } from '../../query/test-seed.js';
 import type { QueryOptions, StoreStats, TelemetryStore } from '../../storage/index.js';
 import { registerNativeApi } from './index.js';
@@ -350,6 +350,51 @@ describe('native logs', () => {
   });
 });
 
+describe('native log histogram', () => {
+  const zero = { trace: 0, debug: 0, info: 0, warn: 0, error: 0, fatal: 0 };
+  const histogramOf = (params: Record<string, string | string[]>) => get<LogHistogramJson>(`/pharos/v1/logs/histogram?${q(params)}`);
+  const totalOf = (h: LogHistogramJson) => h.buckets.reduce((n, b) => n + Object.values(b.counts).reduce((m, c) => m + c, 0), 0);
+
+  it('counts records per bucket and severity band', async () => {
+    const baseMs = Number(seed.baseUnixNano / 1_000_000n);
+    const body = await histogramOf({ start: String(baseMs), end: String(baseMs + 60_000), buckets: '6' });
+    // The eight records lie within 8 ms of base: bucket 0. One is an error, the rest info.
+    expect(body).toEqual({
+      startUnixNano: seed.baseUnixNano.toString(),
+      endUnixNano: (seed.baseUnixNano + 60_000_000_000n).toString(),
+      bucketNs: '10000000000',
+      buckets: [0, 1, 2, 3, 4, 5].map((i) => ({ startUnixNano: (seed.baseUnixNano + BigInt(i) * 10_000_000_000n).toString(), counts: i === 0 ? { ...zero, info: 7, error: 1 } : zero })),
+    });
+  });
+
+  it('defaults to the last hour in 60 buckets', async () => {
+    const body = await histogramOf({});
+    expect(body.buckets).toHaveLength(60);
+    expect(BigInt(body.bucketNs)).toBe(60_000_000_000n);
+    expect(BigInt(body.endUnixNano) - BigInt(body.startUnixNano)).toBe(3_600_000_000_000n);
+    expect(totalOf(body)).toBe(8);
+  });
+
+  it('takes the same filters as the log search', async () => {
+    const cases: Array<Record<string, string | string[]>> = [
+      { service: 'payment' },
+      { service: ['payment', 'frontend'] },
+      { severity: 'error' },
+      { severity: 'FATAL' },
+      { q: 'CARD declined' },
+      { attr: 'log.n>=5' },
+      { attr: ['log.n>=2', 'log.n<4'] },
+      { traceId: seed.traceA },
+      { start: 'now-1m' },
+    ];
+    for (const params of cases) {
+      const found = (await get<{ logs: LogRecordJson[] }>(`/pharos/v1/logs?${q(params)}`)).logs.length;
+      expect({ params, total: totalOf(await histogramOf(params)) }).toEqual({ params, total: found });
+    }
+    expect(totalOf(await histogramOf({ severity: 'error' }))).toBe(1);
+  });
+});
+
 describe('native metrics', () => {
   it('lists metrics', async () => {
     const { metrics } = await get<{ metrics: Array<{ name: string; type: string; unit: string; description: string }> }>('/pharos/v1/metrics');
@@ -495,6 +540,12 @@ describe('native API refuses hostile input with 400', () => {
     ['/pharos/v1/metrics/series?match=a%3Cb', 'match', /needs a number/],
     ['/pharos/v1/metrics/labels?match==x', 'match', /has no attribute key/],
     ['/pharos/v1/metrics/labels/route/values?start=later', 'start', /must be RFC 3339/],
+    ['/pharos/v1/logs/histogram?buckets=0', 'buckets', /whole number from 1 to 500, got "0"/],
+    ['/pharos/v1/logs/histogram?buckets=501', 'buckets', /whole number from 1 to 500, got "501"/],
+    ['/pharos/v1/logs/histogram?buckets=x', 'buckets', /whole number from 1 to 500/],
+    ['/pharos/v1/logs/histogram?severity=loud', 'severity', /one of trace, debug, info, warn, error, fatal/],
+    ['/pharos/v1/logs/histogram?attr=%3E5', 'attr', /has no attribute key/],
+    ['/pharos/v1/logs/histogram?start=now&end=now-1h', 'start', /is after end/],
     ['/pharos/v1/services/summary?buckets=0', 'buckets', /whole number from 1 to 500, got "0"/],
     ['/pharos/v1/services/summary?buckets=501', 'buckets', /whole number from 1 to 500, got "501"/],
     ['/pharos/v1/services/summary?buckets=1.5', 'buckets', /whole number from 1 to 500/],

@@ -6,6 +6,7 @@ import {
   invalidParam,
   quoteValue,
   logRecordToJson,
+  logHistogramToJson,
   metricInfoToJson,
   metricPointToJson,
   metricSeriesToJson,
@@ -22,6 +23,7 @@ import {
   servicesSummaryToJson,
   spansToOtlpJson,
   traceSummaryToJson,
+  type LogHistogramJson,
   type LogRecordJson,
   type MetricPointJson,
   type MetricSeriesJson,
@@ -29,7 +31,7 @@ import {
   type ServicesSummaryJson,
   type TraceSummaryJson,
 } from '../../query/index.js';
-import { MAX_SUMMARY_BUCKETS, type LogSearchQuery, type MetricInfo, type MetricSelector, type QueryOptions, type StoreStats } from '../../storage/index.js';
+import { MAX_LOG_HISTOGRAM_BUCKETS, MAX_SUMMARY_BUCKETS, type LogFilter, type LogSearchQuery, type MetricInfo, type MetricSelector, type QueryOptions, type StoreStats } from '../../storage/index.js';
 import { nativeErrorBody } from '../error-response.js';
 import type { QueryContext } from '../query-context.js';
 import { PHAROS_VERSION } from '../../version.js';
@@ -39,6 +41,7 @@ const DEFAULT_LOG_LIMIT = 100;
 const DEFAULT_SERIES_LIMIT = 1000;
 const DEFAULT_POINT_LIMIT = 1000;
 const DEFAULT_SUMMARY_BUCKETS = 30;
+const DEFAULT_LOG_HISTOGRAM_BUCKETS = 60;
 
 export interface NativeApiOptions {
   /** Reported by /pharos/v1/status; defaults to @pharos/server's package.json version. */
@@ -57,9 +60,24 @@ function spanKindName(kind: number): string {
   return SPAN_KIND_NAMES[kind] ?? 'unspecified';
 }
 
+/** The log filter parameters shared by /logs and /logs/histogram: range, service, severity, q, attr, traceId. */
+function logFilterOf(params: QueryParams): LogFilter {
+  const severityText = params.one('severity');
+  const traceIdText = params.one('traceId');
+  return {
+    range: parseNativeRange(params, nowUnixNano()),
+    services: params.many('service'),
+    minSeverityNumber: severityText === undefined ? undefined : parseSeverityParam('severity', severityText),
+    text: params.one('q'),
+    attributes: parseAttributeFilters(params, 'attr'),
+    traceId: traceIdText === undefined ? undefined : parseTraceIdParam('traceId', traceIdText),
+  };
+}
+
 /**
  * Adds the native JSON API under `/pharos/v1` to `app`: services, their RED summary and operations, trace
- * search and OTLP/JSON trace detail, log search with cursor paging, metric metadata,
+ * search and OTLP/JSON trace detail, log search with cursor paging and log counts over
+ * time by severity, metric metadata,
  * series and points, and store status. Times in are RFC 3339, Unix milliseconds or
  * `now-1h` (default range: the last hour); times out are decimal Unix-nanosecond strings.
  * Errors are `{ error: { code, message } }` with the PharosError's HTTP status; the
@@ -135,21 +153,21 @@ export function registerNativeApi(app: FastifyInstance, ctx: QueryContext, apiOp
 
       scope.get('/logs', async (request): Promise<{ logs: LogRecordJson[]; nextCursor?: string }> => {
         const params = QueryParams.from(request.query);
-        const severityText = params.one('severity');
-        const traceIdText = params.one('traceId');
         const query: LogSearchQuery = {
-          range: parseNativeRange(params, nowUnixNano()),
-          services: params.many('service'),
-          minSeverityNumber: severityText === undefined ? undefined : parseSeverityParam('severity', severityText),
-          text: params.one('q'),
-          attributes: parseAttributeFilters(params, 'attr'),
-          traceId: traceIdText === undefined ? undefined : parseTraceIdParam('traceId', traceIdText),
+          ...logFilterOf(params),
           limit: parseLimit(params, 'limit', DEFAULT_LOG_LIMIT, ctx.maxQueryLimit),
           cursor: params.one('cursor'),
         };
         const page = await ctx.store.searchLogs(query, options());
         const logs = page.records.map(logRecordToJson);
         return page.nextCursor === undefined ? { logs } : { logs, nextCursor: page.nextCursor };
+      });
+
+      scope.get('/logs/histogram', async (request): Promise<LogHistogramJson> => {
+        const params = QueryParams.from(request.query);
+        const filter = logFilterOf(params);
+        const bucketCount = parseBoundedInteger(params, 'buckets', DEFAULT_LOG_HISTOGRAM_BUCKETS, 1, MAX_LOG_HISTOGRAM_BUCKETS);
+        return logHistogramToJson(filter.range, await ctx.store.histogramLogs({ ...filter, bucketCount }, options()));
       });
 
       scope.get('/metrics', async (request): Promise<{ metrics: MetricInfo[] }> => {

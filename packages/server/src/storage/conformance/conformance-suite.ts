@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isPharosError, type Span, type TelemetryBatch } from '@pharos/core';
-import type { TelemetryStore, TimeRange } from '../interface.js';
-import { hexId, makeFullBatch, makeSpan } from './fixtures.js';
+import { isPharosError, type LogRecord, type Span, type TelemetryBatch } from '@pharos/core';
+import type { LogHistogramQuery, TelemetryStore, TimeRange } from '../interface.js';
+import { hexId, makeFullBatch, makeLog, makeSpan } from './fixtures.js';
 
 /** Creates a fresh, empty store, and how to dispose of it. */
 export type StoreFactory = () => Promise<{ store: TelemetryStore; dispose: () => Promise<void> }>;
@@ -88,6 +88,8 @@ export function describeStoreConformance(backendName: string, createStore: Store
       expect(await store.searchTraces({ range, attributes: [{ key: hostile, op: '=', value: hostile }], limit: 5, service: hostile }, Q)).toEqual([]);
       const page = await store.searchLogs({ range, services: [hostile], text: hostile, attributes: [{ key: `a"b'c`, op: '=', value: hostile }], limit: 5 }, Q);
       expect(page.records).toEqual([]);
+      const histogram = await store.histogramLogs({ range, services: [hostile], text: hostile, attributes: [{ key: `a"b'c`, op: '=', value: hostile }], bucketCount: 2 }, Q);
+      expect(histogram.buckets.map((b) => Object.values(b.counts).reduce((n, c) => n + c, 0))).toEqual([0, 0]);
     });
 
     it('derives service dependencies from parent/child spans', async () => {
@@ -217,6 +219,76 @@ export function describeStoreConformance(backendName: string, createStore: Store
       await expect(store.searchLogs({ range, services: [], attributes: [], limit: 5, cursor: 'nonsense' }, Q)).rejects.toSatisfy((e) =>
         isPharosError(e, 'PHAROS_ERR_QUERY_INVALID'),
       );
+    });
+
+    describe('log histogram', () => {
+      // A window of its own, four hours back, so the other cases' data stays out of it.
+      const w0 = base - 240n * MINUTE_NS;
+      const window: TimeRange = { startUnixNano: w0, endUnixNano: w0 + MINUTE_NS };
+      const SECOND = 1_000_000_000n;
+      const zero = { trace: 0, debug: 0, info: 0, warn: 0, error: 0, fatal: 0 };
+      beforeAll(async () => {
+        const logs: LogRecord[] = [];
+        // Bucket 0 (of 6): one record of each band, and one without severity (counted as info).
+        for (const [i, severityNumber] of [0, 3, 6, 10, 14, 18, 22].entries()) {
+          logs.push(makeLog({ service: 'hist-a', timeUnixNano: w0 + SECOND + BigInt(i), severityNumber, body: `band ${severityNumber}` }));
+        }
+        // Bucket 2: no time, so the observed time places it.
+        logs.push(makeLog({ service: 'hist-b', timeUnixNano: 0n, observedTimeUnixNano: w0 + 25n * SECOND, severityNumber: 9, body: 'observed only' }));
+        // Bucket 3: three errors with an attribute; bucket 5: two warnings of another service.
+        for (let k = 0n; k < 3n; k++) logs.push(makeLog({ service: 'hist-a', timeUnixNano: w0 + 35n * SECOND + k, severityNumber: 17, body: 'disk full', attributes: { disk: 'sda' } }));
+        for (let k = 0n; k < 2n; k++) logs.push(makeLog({ service: 'hist-b', timeUnixNano: w0 + 55n * SECOND + k, severityNumber: 13, body: 'slow DISK' }));
+        // Outside the half-open window: just before it and at its end.
+        logs.push(makeLog({ service: 'hist-a', timeUnixNano: w0 - 1n, severityNumber: 17, body: 'before' }));
+        logs.push(makeLog({ service: 'hist-a', timeUnixNano: w0 + MINUTE_NS, severityNumber: 17, body: 'at the end' }));
+        await store.append({ spans: [], logs, points: [] });
+      });
+
+      const histogram = (extra: Partial<LogHistogramQuery> = {}) => store.histogramLogs({ range: window, services: [], attributes: [], bucketCount: 6, ...extra }, Q);
+      const total = async (extra: Partial<LogHistogramQuery>) => (await histogram(extra)).buckets.reduce((n, b) => n + Object.values(b.counts).reduce((m, c) => m + c, 0), 0);
+
+      it('counts records per bucket and severity band', async () => {
+        const result = await histogram();
+        expect(result.bucketNs).toBe(10n * SECOND);
+        const at = (i: bigint) => w0 + i * 10n * SECOND;
+        expect(result.buckets).toEqual([
+          { startUnixNano: at(0n), counts: { trace: 1, debug: 1, info: 2, warn: 1, error: 1, fatal: 1 } },
+          { startUnixNano: at(1n), counts: zero },
+          { startUnixNano: at(2n), counts: { ...zero, info: 1 } },
+          { startUnixNano: at(3n), counts: { ...zero, error: 3 } },
+          { startUnixNano: at(4n), counts: zero },
+          { startUnixNano: at(5n), counts: { ...zero, warn: 2 } },
+        ]);
+      });
+
+      it('applies the log search filters and agrees with the search', async () => {
+        const cases: Array<Partial<LogHistogramQuery>> = [
+          { services: ['hist-b'] },
+          { minSeverityNumber: 13 },
+          { minSeverityNumber: 21 },
+          { text: 'disk' },
+          { attributes: [{ key: 'disk', op: '=', value: 'sda' }] },
+          { services: ['hist-a'], text: 'band' },
+        ];
+        const expected = [3, 8, 1, 5, 3, 7];
+        for (const [i, extra] of cases.entries()) {
+          const found = await store.searchLogs({ range: window, services: [], attributes: [], limit: 100, ...extra }, Q);
+          expect({ extra, total: await total(extra) }).toEqual({ extra, total: expected[i] });
+          expect(found.records).toHaveLength(expected[i]);
+        }
+        expect((await histogram({ minSeverityNumber: 13 })).buckets[0].counts).toEqual({ ...zero, warn: 1, error: 1, fatal: 1 });
+      });
+
+      it('answers zeros for a range without records, and one bucket for the whole range', async () => {
+        const long = DAY_NS * 1000n;
+        const empty = await store.histogramLogs({ range: { startUnixNano: long, endUnixNano: long + MINUTE_NS }, services: [], attributes: [], bucketCount: 3 }, Q);
+        expect(empty).toEqual({ bucketNs: 20n * SECOND, buckets: [0n, 1n, 2n].map((i) => ({ startUnixNano: long + i * 20n * SECOND, counts: zero })) });
+        const one = await histogram({ bucketCount: 1 });
+        expect(one.buckets).toEqual([{ startUnixNano: w0, counts: { trace: 1, debug: 1, info: 3, warn: 3, error: 4, fatal: 1 } }]);
+        const seven = await histogram({ bucketCount: 7 });
+        expect(seven.bucketNs).toBe((MINUTE_NS + 6n) / 7n);
+        expect(seven.buckets).toHaveLength(7);
+      });
     });
 
     it('returns every metric point type as written', async () => {

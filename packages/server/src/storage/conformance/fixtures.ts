@@ -88,6 +88,36 @@ export function makeSpan(o: SpanOptions): Span {
   };
 }
 
+export interface LogOptions {
+  service: string;
+  timeUnixNano: bigint;
+  /** Defaults to timeUnixNano; when the time is 0, the observed time orders and buckets the record. */
+  observedTimeUnixNano?: bigint;
+  severityNumber: number;
+  body: AnyValue;
+  attributes?: Record<string, AnyValue>;
+  traceId?: string;
+}
+
+/** Builds a log record with sensible defaults. */
+export function makeLog(o: LogOptions): LogRecord {
+  return {
+    resource: resourceOf(o.service),
+    scope: TEST_SCOPE,
+    timeUnixNano: o.timeUnixNano,
+    observedTimeUnixNano: o.observedTimeUnixNano ?? o.timeUnixNano,
+    severityNumber: o.severityNumber,
+    severityText: '',
+    body: o.body,
+    attributes: attrs(o.attributes ?? {}),
+    droppedAttributesCount: 0,
+    flags: 0,
+    traceId: o.traceId ?? '',
+    spanId: '',
+    eventName: '',
+  };
+}
+
 /**
  * A batch exercising every field: a 3-span trace over two services with every attribute
  * value type, events and links; logs with every body type; every metric point type.

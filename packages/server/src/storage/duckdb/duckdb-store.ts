@@ -5,6 +5,9 @@ import { PharosError, decodeAttributesJson, wrapError, type MetricDescriptor, ty
 import type {
   AppendOptions,
   DependencyLink,
+  LogFilter,
+  LogHistogram,
+  LogHistogramQuery,
   LogPage,
   LogSearchQuery,
   MetricInfo,
@@ -47,6 +50,7 @@ import {
 } from './row-codec.js';
 import { SqlConditions } from './sql-filters.js';
 import { assembleServicesSummary, summaryBucketNs } from '../services-summary.js';
+import { SEVERITY_BANDS, assembleLogHistogram, logHistogramBucketNs } from '../log-histogram.js';
 import { StagingWriter, type StagedWork } from './staging-writer.js';
 
 type Row = Record<string, unknown>;
@@ -430,9 +434,8 @@ export class DuckDbStore implements TelemetryStore {
 
   // ---------------------------------------------------------------- logs
 
-  async searchLogs(q: LogSearchQuery, options: QueryOptions): Promise<LogPage> {
-    const source = this.source('logs', q.range, 0, '$DAY AS part, rowid AS row_id');
-    if (source === undefined) return { records: [] };
+  /** The conditions of a log filter (range, services, severity, text, attributes, trace), shared by search and histogram. */
+  private logConditions(q: LogFilter): SqlConditions {
     const c = rangeConditions('ts_ns', q.range);
     if (q.services.length > 0) c.add(`service_name IN (${q.services.map(() => '?').join(', ')})`, ...q.services);
     if (q.minSeverityNumber !== undefined) c.add('severity_number >= ?', q.minSeverityNumber);
@@ -448,6 +451,13 @@ export class DuckDbStore implements TelemetryStore {
     }
     if (q.traceId !== undefined) c.add(`trace_id = ${traceIdList([hexToBigInt(q.traceId)])}`);
     c.addAttributeFilters(q.attributes);
+    return c;
+  }
+
+  async searchLogs(q: LogSearchQuery, options: QueryOptions): Promise<LogPage> {
+    const source = this.source('logs', q.range, 0, '$DAY AS part, rowid AS row_id');
+    if (source === undefined) return { records: [] };
+    const c = this.logConditions(q);
     if (q.cursor !== undefined) {
       const cursor = decodeLogCursor(q.cursor);
       c.add(
@@ -471,6 +481,27 @@ export class DuckDbStore implements TelemetryStore {
       records: page.map((r) => rowToLog(r, shared)),
       nextCursor: rows.length > q.limit && last !== undefined ? encodeLogCursor(last.ts_ns as bigint, String(last.part), last.row_id as bigint) : undefined,
     };
+  }
+
+  async histogramLogs(q: LogHistogramQuery, options: QueryOptions): Promise<LogHistogram> {
+    const source = this.source('logs', q.range);
+    if (source === undefined) return assembleLogHistogram(q, []);
+    const c = this.logConditions(q);
+    // Band index into SEVERITY_BANDS: 0 (unspecified) is info (2); 1-4 → 0 … 21 and above → 5.
+    // The bucket parameters are cast to BIGINT, as in summarizeServices (untyped, they are slow).
+    const rows = await this.query(
+      `SELECT (ts_ns - ?::BIGINT) // ?::BIGINT AS bucket,
+          CASE WHEN severity_number = 0 THEN 2 ELSE least(5, (severity_number::INTEGER - 1) // 4) END AS band,
+          count(*) AS n
+        FROM ${source} ${c.where()}
+        GROUP BY 1, 2`,
+      [q.range.startUnixNano, logHistogramBucketNs(q), ...c.params],
+      options,
+    );
+    return assembleLogHistogram(
+      q,
+      rows.map((r) => ({ bucket: Number(r.bucket), band: SEVERITY_BANDS[Number(r.band)], count: Number(r.n) })),
+    );
   }
 
   // ---------------------------------------------------------------- metrics

@@ -1,0 +1,236 @@
+import os from 'node:os';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type HrTime } from '@opentelemetry/api';
+import { SeverityNumber } from '@opentelemetry/api-logs';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchJson, startInProcessPharos, type InProcessPharos } from '../helpers/in-process-pharos.js';
+import { createLogExporter, createTraceExporter, type CheckedLogExporter, type CheckedSpanExporter } from '../helpers/otel-sdk-exporters.js';
+
+/*
+ * The logs page, end to end: a real Pharos (in-process, serving the built packages/web/dist),
+ * spans and log records with trace context sent by the OpenTelemetry JS SDK for two services,
+ * and Chromium driven by playwright-core: filter by service and severity, search text, read the
+ * histogram, expand a record, open its trace, reload the copied URL, page with "Load more".
+ * Needs `npm run build` and Debian's chromium at /usr/bin/chromium; fails, never skips, without
+ * them. Screenshots go to the system temp dir (pharos-web-ui-test/).
+ */
+
+const CHROMIUM_PATH = '/usr/bin/chromium';
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const WEB_INDEX_HTML = path.join(REPO_ROOT, 'packages/web/dist/index.html');
+const SCREENSHOT_DIR = path.join(os.tmpdir(), 'pharos-web-ui-test');
+const STEP_TIMEOUT_MS = 10_000;
+
+const CHECKOUT = 'logs-checkout';
+const PAYMENT = 'logs-payment';
+const ORDER_COUNT = 6;
+/** Payment declines orders 0 and 3 (ERROR records); the others log INFO. */
+const declined = (i: number) => i % 3 === 0;
+/** Debug heartbeats without trace context: with the rest, more than one page (100) of records. */
+const HEARTBEAT_COUNT = 110;
+/** Per order: checkout INFO, payment INFO or ERROR; plus one WARN from payment. */
+const TOTAL_RECORDS = HEARTBEAT_COUNT + 2 * ORDER_COUNT + 1;
+
+let pharos: InProcessPharos;
+let browser: Browser;
+let context: BrowserContext;
+/** Trace id of each order, by order number. */
+const orderTraceIds: string[] = [];
+
+const hrTime = (unixMs: number): HrTime => [Math.floor(unixMs / 1000), Math.round((unixMs % 1000) * 1e6)];
+
+interface ServiceTelemetry {
+  tracerProvider: BasicTracerProvider;
+  loggerProvider: LoggerProvider;
+  spanExporter: CheckedSpanExporter;
+  logExporter: CheckedLogExporter;
+}
+
+function createServiceTelemetry(serviceName: string): ServiceTelemetry {
+  const resource = resourceFromAttributes({ 'service.name': serviceName, 'service.version': '2.0.0', 'deployment.environment': 'e2e' });
+  const spanExporter = createTraceExporter('http/protobuf', pharos);
+  const logExporter = createLogExporter('http/protobuf', pharos);
+  return {
+    tracerProvider: new BasicTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(spanExporter, { maxExportBatchSize: 512, scheduledDelayMillis: 50 })] }),
+    loggerProvider: new LoggerProvider({ resource, processors: [new BatchLogRecordProcessor({ exporter: logExporter, maxExportBatchSize: 512, scheduledDelayMillis: 50 })] }),
+    spanExporter,
+    logExporter,
+  };
+}
+
+/**
+ * Sends ORDER_COUNT orders over the last 12 minutes: checkout `POST /checkout` (server) →
+ * payment `POST /charge` (server), each logging in its span's context, and debug heartbeats.
+ */
+async function sendOrders(): Promise<void> {
+  const services = { checkout: createServiceTelemetry(CHECKOUT), payment: createServiceTelemetry(PAYMENT) };
+  const checkoutTracer = services.checkout.tracerProvider.getTracer('logs-e2e');
+  const paymentTracer = services.payment.tracerProvider.getTracer('logs-e2e');
+  const checkoutLogger = services.checkout.loggerProvider.getLogger('logs-e2e');
+  const paymentLogger = services.payment.loggerProvider.getLogger('logs-e2e');
+  const nowMs = Date.now();
+  for (let i = 0; i < ORDER_COUNT; i++) {
+    const t0 = nowMs - (ORDER_COUNT - i) * 120_000 + 500;
+    const root = checkoutTracer.startSpan('POST /checkout', { kind: SpanKind.SERVER, startTime: hrTime(t0), attributes: { 'http.route': '/checkout' } });
+    orderTraceIds.push(root.spanContext().traceId);
+    const rootContext = trace.setSpan(ROOT_CONTEXT, root);
+    checkoutLogger.emit({ body: `checkout started for order ${i}`, severityNumber: SeverityNumber.INFO, severityText: 'INFO', timestamp: hrTime(t0 + 1), context: rootContext, attributes: { 'order.id': i } });
+    const charge = paymentTracer.startSpan('POST /charge', { kind: SpanKind.SERVER, startTime: hrTime(t0 + 5) }, trace.setSpanContext(ROOT_CONTEXT, { ...root.spanContext(), isRemote: true }) as Context);
+    const chargeContext = trace.setSpan(ROOT_CONTEXT, charge);
+    if (declined(i)) {
+      paymentLogger.emit({ body: `payment declined for order ${i}`, severityNumber: SeverityNumber.ERROR, severityText: 'ERROR', timestamp: hrTime(t0 + 20), context: chargeContext, attributes: { 'payment.card': 'visa', 'order.id': i } });
+      charge.setStatus({ code: SpanStatusCode.ERROR, message: 'card declined' });
+    } else {
+      paymentLogger.emit({ body: `payment ok for order ${i}`, severityNumber: SeverityNumber.INFO, severityText: 'INFO', timestamp: hrTime(t0 + 20), context: chargeContext, attributes: { 'payment.card': 'amex', 'order.id': i } });
+    }
+    if (i === 1) paymentLogger.emit({ body: 'slow gateway response', severityNumber: SeverityNumber.WARN, severityText: 'WARN', timestamp: hrTime(t0 + 25), context: chargeContext });
+    charge.end(hrTime(t0 + 30));
+    root.end(hrTime(t0 + 40));
+  }
+  for (let k = 0; k < HEARTBEAT_COUNT; k++) {
+    checkoutLogger.emit({ body: `heartbeat ${k}`, severityNumber: SeverityNumber.DEBUG, severityText: 'DEBUG', timestamp: hrTime(nowMs - 720_000 + k * 6_000) });
+  }
+  for (const [name, s] of Object.entries(services)) {
+    await s.tracerProvider.forceFlush();
+    await s.loggerProvider.forceFlush();
+    await s.tracerProvider.shutdown();
+    await s.loggerProvider.shutdown();
+    s.spanExporter.log.assertAllSucceeded(`${name} trace export`);
+    s.logExporter.log.assertAllSucceeded(`${name} log export`);
+  }
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} is missing: install Debian's chromium (apt-get install -y chromium) to run the web UI test`);
+  if (!existsSync(WEB_INDEX_HTML)) throw new Error(`${WEB_INDEX_HTML} is missing: run \`npm run build\` first (npm test does)`);
+  pharos = await startInProcessPharos();
+  // Settled, not raced: a failed launch must not leave the exports running into afterAll.
+  const [launched, sent] = await Promise.allSettled([
+    chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    }),
+    sendOrders(),
+  ]);
+  if (launched.status === 'fulfilled') browser = launched.value;
+  if (launched.status === 'rejected') throw launched.reason;
+  if (sent.status === 'rejected') throw sent.reason;
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
+  context.setDefaultTimeout(STEP_TIMEOUT_MS);
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await pharos?.stop();
+});
+
+/** Fails the test on any error the page logs or throws (a broken render should not pass quietly). */
+function watchPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  return errors;
+}
+
+const severitiesShown = (page: Page) => page.locator('.log-item').evaluateAll((items) => items.map((i) => i.getAttribute('data-severity')));
+const histogramBands = (page: Page) => page.locator('.log-histogram rect[data-severity]').evaluateAll((rects) => [...new Set(rects.map((r) => r.getAttribute('data-severity')))].sort());
+
+describe('web UI: logs', () => {
+  it('filters, charts and expands log records, opens their trace, and restores a copied search', async () => {
+    // The data is in before the browser looks (the API flushes acknowledged writes first).
+    type Histogram = { buckets: Array<{ counts: Record<string, number> }> };
+    const { body: histogram } = await fetchJson<Histogram>(pharos.apiUrl, '/pharos/v1/logs/histogram?start=now-15m&end=now&buckets=15');
+    const sum = (band: string) => histogram.buckets.reduce((n, b) => n + b.counts[band], 0);
+    expect({ debug: sum('debug'), info: sum('info'), warn: sum('warn'), error: sum('error') }).toEqual({ debug: HEARTBEAT_COUNT, info: ORDER_COUNT + 4, warn: 1, error: 2 });
+
+    const page = await context.newPage();
+    const pageErrors = watchPageErrors(page);
+
+    // Everything: a page of 100 records newest first, the histogram with every band sent.
+    await page.goto(`${pharos.apiUrl}/logs?range=15m`);
+    await page.locator('.log-item').nth(99).waitFor();
+    expect(await page.locator('.log-item').count()).toBe(100);
+    expect(await histogramBands(page)).toEqual(['debug', 'error', 'info', 'warn']);
+    expect(await page.getByRole('img', { name: /log records? over time/ }).getAttribute('aria-label')).toBe(`${TOTAL_RECORDS} log records over time: ${HEARTBEAT_COUNT} debug, ${ORDER_COUNT + 4} info, 1 warn, 2 error`);
+    expect(await page.getByRole('link', { name: 'Logs' }).getAttribute('aria-current')).toBe('page');
+
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'logs-all.png'), fullPage: false });
+
+    // "Load more" fetches the next page with the cursor.
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await expect.poll(() => page.locator('.log-item').count(), { timeout: STEP_TIMEOUT_MS }).toBe(TOTAL_RECORDS);
+    expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
+
+    // Service and minimum severity: payment's errors only, in list and histogram.
+    await page.getByLabel('Service').selectOption(PAYMENT);
+    await page.getByLabel('Minimum severity').selectOption('error');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL((url) => url.searchParams.get('service') === PAYMENT && url.searchParams.get('severity') === 'error');
+    await expect.poll(() => severitiesShown(page), { timeout: STEP_TIMEOUT_MS }).toEqual(['error', 'error']);
+    expect(await page.locator('.log-body').allInnerTexts()).toEqual(['payment declined for order 3', 'payment declined for order 0']);
+    await expect.poll(() => histogramBands(page), { timeout: STEP_TIMEOUT_MS }).toEqual(['error']);
+    expect(await page.locator('.log-histogram rect[data-severity="error"]').count()).toBe(2);
+
+    // Text search narrows it to one record.
+    await page.getByLabel('Text in the body').fill('ORDER 3');
+    await page.getByLabel('Text in the body').press('Enter');
+    await page.waitForURL((url) => url.searchParams.get('q') === 'ORDER 3');
+    await expect.poll(() => page.locator('.log-item').count(), { timeout: STEP_TIMEOUT_MS }).toBe(1);
+    const logsUrl = page.url();
+
+    // Expand it from the keyboard: body, attributes, resource, trace and span ids.
+    const row = page.locator('.log-row').first();
+    await row.focus();
+    await page.keyboard.press('Enter');
+    expect(await row.getAttribute('aria-expanded')).toBe('true');
+    const details = page.getByRole('region', { name: `Details of the error record from ${PAYMENT}` });
+    await details.waitFor();
+    const detailsText = await details.innerText();
+    expect(detailsText).toContain('payment declined for order 3');
+    expect(detailsText).toMatch(/payment\.card\s+visa/);
+    expect(detailsText).toMatch(/service\.name\s+logs-payment/);
+    expect(detailsText).toContain(orderTraceIds[3]);
+    expect(detailsText).toMatch(/Span id\s+[0-9a-f]{16}/);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'logs.png'), fullPage: true });
+
+    // "Open trace" shows that trace.
+    await details.getByRole('link', { name: 'Open trace' }).click();
+    await page.waitForURL((url) => url.pathname === `/traces/${orderTraceIds[3]}`);
+    await page.locator('.waterfall-item').nth(1).waitFor();
+    expect(await page.locator('#trace-title').innerText()).toContain(orderTraceIds[3]);
+    expect((await page.locator('.waterfall-row').allInnerTexts()).map((r) => r.split('\n').join(' '))).toEqual([
+      expect.stringMatching(/logs-checkout\s*POST \/checkout/),
+      expect.stringMatching(/logs-payment\s*POST \/charge/),
+    ]);
+
+    // The copied URL, opened afresh, restores the filters and the same result.
+    const fresh = await context.newPage();
+    const freshErrors = watchPageErrors(fresh);
+    await fresh.goto(logsUrl);
+    await expect.poll(() => fresh.locator('.log-body').allInnerTexts(), { timeout: STEP_TIMEOUT_MS }).toEqual(['payment declined for order 3']);
+    expect(await fresh.getByLabel('Service').inputValue()).toBe(PAYMENT);
+    expect(await fresh.getByLabel('Minimum severity').inputValue()).toBe('error');
+    expect(await fresh.getByLabel('Text in the body').inputValue()).toBe('ORDER 3');
+    await expect.poll(() => histogramBands(fresh), { timeout: STEP_TIMEOUT_MS }).toEqual(['error']);
+    await fresh.close();
+
+    // An attribute filter that matches nothing shows the empty state.
+    await page.goto(`${pharos.apiUrl}/logs?range=15m&attr=payment.card%3Ddiners`);
+    await page.getByRole('heading', { name: 'No logs match' }).waitFor();
+    expect(await page.getByLabel(/Attributes/).inputValue()).toBe('payment.card=diners');
+
+    expect([...pageErrors, ...freshErrors]).toEqual([]);
+    await page.close();
+  });
+});
