@@ -1,4 +1,4 @@
-// npm run screenshots — pictures of every UI page with real demo data, for docs/screenshots/.
+// npm run screenshots — pictures of the UI's pages with real demo data, for docs/screenshots/.
 // Starts the demo shop (Pharos included) on free loopback ports, lets shoppers run for a
 // while, switches on the payment incident (failures and latency), then walks the UI in
 // Debian's Chromium. Takes about two minutes; stops everything it started.
@@ -53,6 +53,13 @@ try {
   // The header is sticky: scrolled down by the click, it would be drawn mid-page.
   await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: path.join(outDir, 'trace.png'), fullPage: true });
+  await page.goto(`${ui}/logs?range=15m&severity=warn`);
+  await page.locator('.log-item').first().waitFor();
+  await page.screenshot({ path: path.join(outDir, 'logs.png'), fullPage: true });
+
+  await page.goto(`${ui}/explore/metrics?range=15m&metric=http.server.request.duration&by=service.name&pct=p95`);
+  await page.locator('.line-chart path').first().waitFor();
+  await page.screenshot({ path: path.join(outDir, 'metrics.png'), fullPage: true });
   console.log(`screenshots in ${outDir}`);
 } finally {
   await browser.close();
