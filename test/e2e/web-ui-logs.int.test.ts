@@ -1,16 +1,13 @@
-import os from 'node:os';
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type HrTime } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchJson, startInProcessPharos, type InProcessPharos } from '../helpers/in-process-pharos.js';
+import { SCREENSHOT_DIR, STEP_TIMEOUT_MS, startUiTestBed, watchPageErrors, type UiTestBed } from '../helpers/browser-ui.js';
+import { fetchJson, type InProcessPharos } from '../helpers/in-process-pharos.js';
 import { createLogExporter, createTraceExporter, type CheckedLogExporter, type CheckedSpanExporter } from '../helpers/otel-sdk-exporters.js';
 
 /*
@@ -22,11 +19,6 @@ import { createLogExporter, createTraceExporter, type CheckedLogExporter, type C
  * them. Screenshots go to the system temp dir (pharos-web-ui-test/).
  */
 
-const CHROMIUM_PATH = '/usr/bin/chromium';
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const WEB_INDEX_HTML = path.join(REPO_ROOT, 'packages/web/dist/index.html');
-const SCREENSHOT_DIR = path.join(os.tmpdir(), 'pharos-web-ui-test');
-const STEP_TIMEOUT_MS = 10_000;
 
 const CHECKOUT = 'logs-checkout';
 const PAYMENT = 'logs-payment';
@@ -39,7 +31,6 @@ const HEARTBEAT_COUNT = 110;
 const TOTAL_RECORDS = HEARTBEAT_COUNT + 2 * ORDER_COUNT + 1;
 
 let pharos: InProcessPharos;
-let browser: Browser;
 let context: BrowserContext;
 /** Trace id of each order, by order number. */
 const orderTraceIds: string[] = [];
@@ -107,41 +98,19 @@ async function sendOrders(): Promise<void> {
   }
 }
 
+let bed: UiTestBed;
+
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} is missing: install Debian's chromium (apt-get install -y chromium) to run the web UI test`);
-  if (!existsSync(WEB_INDEX_HTML)) throw new Error(`${WEB_INDEX_HTML} is missing: run \`npm run build\` first (npm test does)`);
-  pharos = await startInProcessPharos();
-  // Settled, not raced: a failed launch must not leave the exports running into afterAll.
-  const [launched, sent] = await Promise.allSettled([
-    chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    }),
-    sendOrders(),
-  ]);
-  if (launched.status === 'fulfilled') browser = launched.value;
-  if (launched.status === 'rejected') throw launched.reason;
-  if (sent.status === 'rejected') throw sent.reason;
-  await mkdir(SCREENSHOT_DIR, { recursive: true });
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
-  context.setDefaultTimeout(STEP_TIMEOUT_MS);
+  bed = await startUiTestBed((started) => {
+    pharos = started; // the loader sends to it
+    return sendOrders();
+  }, { width: 1280, height: 900 });
+  ({ pharos, context } = bed);
 });
 
 afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await pharos?.stop();
+  await bed?.stop();
 });
-
-/** Fails the test on any error the page logs or throws (a broken render should not pass quietly). */
-function watchPageErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-  });
-  return errors;
-}
 
 const severitiesShown = (page: Page) => page.locator('.log-item').evaluateAll((items) => items.map((i) => i.getAttribute('data-severity')));
 const histogramBands = (page: Page) => page.locator('.log-histogram rect[data-severity]').evaluateAll((rects) => [...new Set(rects.map((r) => r.getAttribute('data-severity')))].sort());

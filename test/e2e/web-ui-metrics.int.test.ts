@@ -1,15 +1,12 @@
-import os from 'node:os';
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { ValueType } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchJson, startInProcessPharos, type InProcessPharos } from '../helpers/in-process-pharos.js';
+import { SCREENSHOT_DIR, STEP_TIMEOUT_MS, startUiTestBed, watchPageErrors, type UiTestBed } from '../helpers/browser-ui.js';
+import { fetchJson, type InProcessPharos } from '../helpers/in-process-pharos.js';
 import { createMetricExporter } from '../helpers/otel-sdk-exporters.js';
 
 /*
@@ -21,11 +18,6 @@ import { createMetricExporter } from '../helpers/otel-sdk-exporters.js';
  * fails, never skips, without them. Screenshots go to the system temp dir (pharos-web-ui-test/).
  */
 
-const CHROMIUM_PATH = '/usr/bin/chromium';
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const WEB_INDEX_HTML = path.join(REPO_ROOT, 'packages/web/dist/index.html');
-const SCREENSHOT_DIR = path.join(os.tmpdir(), 'pharos-web-ui-test');
-const STEP_TIMEOUT_MS = 10_000;
 
 const SERVICE = 'ui-metrics-shop';
 const COUNTER = 'ui.requests';
@@ -38,7 +30,6 @@ const GET_PER_ROUND = 5;
 const POST_PER_ROUND = 2;
 
 let pharos: InProcessPharos;
-let browser: Browser;
 let context: BrowserContext;
 
 /**
@@ -68,40 +59,19 @@ async function recordMetrics(): Promise<void> {
   exporter.log.assertAllSucceeded('metric export');
 }
 
+let bed: UiTestBed;
+
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} is missing: install Debian's chromium (apt-get install -y chromium) to run the web UI test`);
-  if (!existsSync(WEB_INDEX_HTML)) throw new Error(`${WEB_INDEX_HTML} is missing: run \`npm run build\` first (npm test does)`);
-  pharos = await startInProcessPharos();
-  const [launched, recorded] = await Promise.allSettled([
-    chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    }),
-    recordMetrics(),
-  ]);
-  if (launched.status === 'fulfilled') browser = launched.value;
-  if (launched.status === 'rejected') throw launched.reason;
-  if (recorded.status === 'rejected') throw recorded.reason;
-  await mkdir(SCREENSHOT_DIR, { recursive: true });
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
-  context.setDefaultTimeout(STEP_TIMEOUT_MS);
+  bed = await startUiTestBed((started) => {
+    pharos = started; // the loader sends to it
+    return recordMetrics();
+  }, { width: 1280, height: 900 });
+  ({ pharos, context } = bed);
 });
 
 afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await pharos?.stop();
+  await bed?.stop();
 });
-
-/** Fails the test on any error the page logs or throws. */
-function watchPageErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-  });
-  return errors;
-}
 
 /** The legend: each line's name and its last value's text (`last 1.61 request/s`). */
 async function readLegend(page: Page): Promise<Array<{ name: string; last: string }>> {
