@@ -10,6 +10,7 @@ import { useLocation, useSetSearchParams } from '../../model/router';
 import { TIME_RANGES, type TimeRangeId } from '../../model/time-range';
 import { useAsync } from '../../model/use-async';
 import { LogHistogram } from './LogHistogram';
+import { ServiceSelect } from '../../components/ServiceSelect';
 
 const PAGE_SIZE = 100;
 const HISTOGRAM_BUCKETS = 60;
@@ -112,17 +113,7 @@ function LogsFormView({ initial, range, onSearch }: { initial: LogsForm; range: 
         <span>Text in the body</span>
         <input name="q" type="search" value={draft.q} onChange={(e) => update({ q: e.target.value })} placeholder="e.g. card declined" />
       </label>
-      <label>
-        <span>Service</span>
-        <select name="service" value={draft.service} onChange={(e) => update({ service: e.target.value })}>
-          <option value="">All services</option>
-          {serviceOptions.map((name) => (
-            <option key={name} value={name}>
-              {name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ServiceSelect value={draft.service} services={serviceOptions} onChange={(service) => update({ service })} />
       <label>
         <span>Minimum severity</span>
         <select name="severity" value={draft.severity} onChange={(e) => update({ severity: parseSeverityChoice(e.target.value) })}>

@@ -6,6 +6,7 @@ import { NUMBER_AGGREGATIONS, PERCENTILES, buildChartLines, chooseStepMs, type N
 import { useLocation, useSetSearchParams } from '../../model/router';
 import { TIME_RANGES, rangeParams, type TimeRangeId } from '../../model/time-range';
 import { useAsync } from '../../model/use-async';
+import { ServiceSelect } from '../../components/ServiceSelect';
 
 /** Points read per chart; the API's default cap (maxQueryLimit) is 10,000. */
 const POINT_LIMIT = 10_000;
@@ -72,17 +73,7 @@ export function MetricsExplorerPage({ range }: { range: TimeRangeId }) {
     <section aria-labelledby="metrics-title" className="metrics-explorer">
       <h1 id="metrics-title">Metrics</h1>
       <div className="search-form" role="group" aria-label="Choose metrics">
-        <label>
-          <span>Service</span>
-          <select name="service" value={state.service} onChange={(e) => setSearch({ service: e.target.value })}>
-            <option value="">All services</option>
-            {serviceOptions.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ServiceSelect value={state.service} services={serviceOptions} onChange={(service) => setSearch({ service })} />
         <label className="metric-search">
           <span>Search metrics</span>
           <input type="search" name="q" value={state.q} placeholder="name or description" onChange={(e) => setSearch({ q: e.target.value }, { replace: true })} />

@@ -8,6 +8,7 @@ import { useLocation, useSetSearchParams } from '../../model/router';
 import { assignServiceColors } from '../../model/service-colors';
 import { rangeParams, type TimeRangeId } from '../../model/time-range';
 import { useAsync } from '../../model/use-async';
+import { ServiceSelect } from '../../components/ServiceSelect';
 
 const DEFAULT_LIMIT = 20;
 
@@ -110,17 +111,7 @@ function SearchFormView({ initial, range }: { initial: SearchForm; range: TimeRa
 
   return (
     <form className="search-form" onSubmit={submit} aria-label="Search traces">
-      <label>
-        <span>Service</span>
-        <select name="service" value={draft.service} onChange={(e) => update({ service: e.target.value, operation: '' })}>
-          <option value="">All services</option>
-          {serviceOptions.map((name) => (
-            <option key={name} value={name}>
-              {name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ServiceSelect value={draft.service} services={serviceOptions} onChange={(service) => update({ service, operation: '' })} />
       <label>
         <span>Operation</span>
         <select name="operation" value={draft.operation} onChange={(e) => update({ operation: e.target.value })} disabled={draft.service === ''}>
