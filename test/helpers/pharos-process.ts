@@ -126,17 +126,7 @@ export interface Ports {
 
 /** Three distinct free loopback ports. */
 export async function freePorts(): Promise<Ports> {
-  const seen = new Set<number>();
-  const next = async (): Promise<number> => {
-    for (;;) {
-      const port = await freePort();
-      if (!seen.has(port)) {
-        seen.add(port);
-        return port;
-      }
-    }
-  };
-  return { http: await next(), otlpHttp: await next(), otlpGrpc: await next() };
+  return { http: await freePort(), otlpHttp: await freePort(), otlpGrpc: await freePort() };
 }
 
 /** `--http-port … --otlp-http-port … --otlp-grpc-port …` for `ports`. */

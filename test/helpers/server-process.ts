@@ -8,16 +8,28 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = path.join(REPO_ROOT, 'packages/server/dist/cli.js');
 
-/** A free loopback TCP port (best effort: another process could take it before we bind). */
+/** Ports this process has handed out: the kernel may offer a just-closed port again, and one test's two ports must differ. */
+const handedOut = new Set<number>();
+
+/**
+ * A free loopback TCP port, never one this process handed out before (best effort: another
+ * process could take it before we bind).
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const server = net.createServer();
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+      });
     });
-  });
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
 
 export async function tempDataDir(prefix = 'pharos-test-'): Promise<string> {
