@@ -99,6 +99,8 @@ export interface TraceSearchParams extends RangeParams {
   maxDuration?: string;
   status?: string;
   attr?: readonly string[];
+  /** Only spans (of `service`) called by a span of this service. */
+  parentService?: string;
   limit?: number;
 }
 

@@ -7,7 +7,7 @@ import { formatTimeUnixNano } from '../../model/format';
 import { buildTraceHref } from '../../model/hrefs';
 import { SEVERITY_BANDS, SEVERITY_COLORS, parseSeverityChoice, severityBandOf, type SeverityBand } from '../../model/log-severity';
 import { useLocation, useSetSearchParams } from '../../model/router';
-import { TIME_RANGES, type TimeRangeId } from '../../model/time-range';
+import { resolveRange, timeRangeKey, timeRangeQuery, type TimeRange } from '../../model/time-range';
 import { useAsync } from '../../model/use-async';
 import { LogHistogram } from './LogHistogram';
 import { ServiceSelect } from '../../components/ServiceSelect';
@@ -37,18 +37,17 @@ function toFilterParams(form: LogsForm, range: RangeParams): LogFilterParams {
   };
 }
 
-/** `start`/`end` in Unix milliseconds for the last `range`, ending now. */
-function absoluteRange(range: TimeRangeId): RangeParams {
-  const endMs = Date.now();
-  const seconds = TIME_RANGES.find((r) => r.id === range)?.seconds ?? 3600;
-  return { start: String(endMs - seconds * 1000), end: String(endMs) };
+/** `start`/`end` in Unix milliseconds for `range` (a relative one ending now). */
+function absoluteRange(range: TimeRange): RangeParams {
+  const { fromMs, toMs } = resolveRange(range);
+  return { start: String(fromMs), end: String(toMs) };
 }
 
 /**
  * The range pinned to absolute times while `key` (the range and the search) stays the same,
  * so that the histogram and every "Load more" page cover exactly the same window.
  */
-function usePinnedRange(range: TimeRangeId, key: string): RangeParams {
+function usePinnedRange(range: TimeRange, key: string): RangeParams {
   const [pinned, setPinned] = useState(() => ({ key, range: absoluteRange(range) }));
   if (pinned.key === key) return pinned.range;
   const next = { key, range: absoluteRange(range) };
@@ -60,12 +59,12 @@ function usePinnedRange(range: TimeRangeId, key: string): RangeParams {
  * `/logs`: a search (text, service, minimum severity, attribute filters) whose state is the
  * URL query, a histogram of the matching records by severity, and the records newest first.
  */
-export function LogsPage({ range }: { range: TimeRangeId }) {
+export function LogsPage({ range }: { range: TimeRange }) {
   const { search } = useLocation();
   const form = readForm(search);
   // Searching again with the same values picks up records that arrived since.
   const [searchCount, setSearchCount] = useState(0);
-  const pinned = usePinnedRange(range, `${range}|${JSON.stringify(form)}|${searchCount}`);
+  const pinned = usePinnedRange(range, `${timeRangeKey(range)}|${JSON.stringify(form)}|${searchCount}`);
   const params = toFilterParams(form, pinned);
   const paramsKey = JSON.stringify(params);
   const histogram = useAsync(`log-histogram:${paramsKey}`, (signal) => fetchLogHistogram({ ...params, buckets: HISTOGRAM_BUCKETS }, signal));
@@ -86,7 +85,7 @@ export function LogsPage({ range }: { range: TimeRangeId }) {
   );
 }
 
-function LogsFormView({ initial, range, onSearch }: { initial: LogsForm; range: TimeRangeId; onSearch: () => void }) {
+function LogsFormView({ initial, range, onSearch }: { initial: LogsForm; range: TimeRange; onSearch: () => void }) {
   const setSearch = useSetSearchParams();
   const [draft, setDraft] = useState<LogsForm>(initial);
   const [attrText, setAttrText] = useState(initial.attr.join('\n'));
@@ -99,7 +98,7 @@ function LogsFormView({ initial, range, onSearch }: { initial: LogsForm; range: 
       .split('\n')
       .map((line) => line.trim())
       .filter((line) => line !== '');
-    setSearch({ q: draft.q.trim(), service: draft.service, severity: draft.severity, attr, range });
+    setSearch({ q: draft.q.trim(), service: draft.service, severity: draft.severity, attr, ...timeRangeQuery(range) });
     onSearch();
   };
 
@@ -148,7 +147,7 @@ interface MorePages {
 }
 
 /** The records newest first: the first page, then each page "Load more" fetched with the previous page's cursor. */
-function LogList({ params, range, filtered }: { params: LogFilterParams; range: TimeRangeId; filtered: boolean }) {
+function LogList({ params, range, filtered }: { params: LogFilterParams; range: TimeRange; filtered: boolean }) {
   const first = useAsync(`logs:${JSON.stringify(params)}`, (signal) => searchLogs({ ...params, limit: PAGE_SIZE }, signal));
   const [more, setMore] = useState<MorePages | undefined>(undefined);
 
@@ -195,7 +194,7 @@ function LogList({ params, range, filtered }: { params: LogFilterParams; range: 
   );
 }
 
-function LogItem({ record, range }: { record: LogRecord; range: TimeRangeId }) {
+function LogItem({ record, range }: { record: LogRecord; range: TimeRange }) {
   const [open, setOpen] = useState(false);
   const detailsId = useId();
   const band = severityBandOf(record.severityNumber);

@@ -4,7 +4,7 @@ import { EmptyState, ErrorView, Loading } from '../../components/StateViews';
 import { formatUnit } from '../../model/chart-scale';
 import { NUMBER_AGGREGATIONS, PERCENTILES, buildChartLines, chooseStepMs, type NumberAggregation, type Percentile } from '../../model/metric-series';
 import { useLocation, useSetSearchParams } from '../../model/router';
-import { TIME_RANGES, rangeParams, type TimeRangeId } from '../../model/time-range';
+import { rangeDurationMs, rangeParams, timeRangeKey, type TimeRange } from '../../model/time-range';
 import { useAsync } from '../../model/use-async';
 import { ServiceSelect } from '../../components/ServiceSelect';
 
@@ -48,12 +48,12 @@ const serviceMatchers = (service: string): string[] => (service === '' ? [] : [`
  * of one service); the chosen metric's label filters, an aggregation (or a percentile for
  * histograms) and a line chart of the result. All state is in the URL.
  */
-export function MetricsExplorerPage({ range }: { range: TimeRangeId }) {
+export function MetricsExplorerPage({ range }: { range: TimeRange }) {
   const { search } = useLocation();
   const setSearch = useSetSearchParams();
   const state = readState(search);
   const params = rangeParams(range);
-  const metrics = useAsync(`metrics:${range}:${state.service}`, async (signal) => {
+  const metrics = useAsync(`metrics:${timeRangeKey(range)}:${state.service}`, async (signal) => {
     const { metrics: all } = await fetchMetrics(params, signal);
     if (state.service === '') return all;
     // /metrics takes no matchers: narrow to the service's metrics through its series.
@@ -61,7 +61,7 @@ export function MetricsExplorerPage({ range }: { range: TimeRangeId }) {
     const names = new Set(series.map((s) => s.metric));
     return all.filter((m) => names.has(m.name));
   });
-  const services = useAsync(`metric-services:${range}`, (signal) => fetchMetricLabelValues(SERVICE_LABEL, params, signal));
+  const services = useAsync(`metric-services:${timeRangeKey(range)}`, (signal) => fetchMetricLabelValues(SERVICE_LABEL, params, signal));
 
   const needle = state.q.trim().toLowerCase();
   const shown = metrics.kind === 'ready' ? metrics.data.filter((m) => needle === '' || m.name.toLowerCase().includes(needle) || m.description.toLowerCase().includes(needle)) : [];
@@ -122,7 +122,7 @@ export function MetricsExplorerPage({ range }: { range: TimeRangeId }) {
               <p>Pick a metric from the list to chart it.</p>
             </EmptyState>
           ) : (
-            <MetricView key={`${state.metric}:${range}:${state.service}`} state={state} info={selectedInfo} range={range} />
+            <MetricView key={`${state.metric}:${timeRangeKey(range)}:${state.service}`} state={state} info={selectedInfo} range={range} />
           )}
         </div>
       </div>
@@ -130,11 +130,11 @@ export function MetricsExplorerPage({ range }: { range: TimeRangeId }) {
   );
 }
 
-function MetricView({ state, info, range }: { state: ExplorerState; info: MetricInfoJson | undefined; range: TimeRangeId }) {
+function MetricView({ state, info, range }: { state: ExplorerState; info: MetricInfoJson | undefined; range: TimeRange }) {
   const setSearch = useSetSearchParams();
   const params = rangeParams(range);
   const baseMatch = serviceMatchers(state.service);
-  const labels = useAsync(`labels:${state.metric}:${range}:${state.service}`, async (signal) => {
+  const labels = useAsync(`labels:${state.metric}:${timeRangeKey(range)}:${state.service}`, async (signal) => {
     const selector = { ...params, metric: state.metric, match: baseMatch };
     const { labels: names } = await fetchMetricLabels(selector, signal);
     const shownNames = names.filter((n) => !(n === SERVICE_LABEL && state.service !== ''));
@@ -142,7 +142,7 @@ function MetricView({ state, info, range }: { state: ExplorerState; info: Metric
     return shownNames.map((name, i) => ({ name, values: values[i].values }));
   });
   const match = [...baseMatch, ...state.match];
-  const points = useAsync(`points:${state.metric}:${range}:${JSON.stringify(match)}`, (signal) =>
+  const points = useAsync(`points:${state.metric}:${timeRangeKey(range)}:${JSON.stringify(match)}`, (signal) =>
     fetchMetricPoints({ ...params, metric: state.metric, match, limit: POINT_LIMIT }, signal),
   );
 
@@ -153,7 +153,7 @@ function MetricView({ state, info, range }: { state: ExplorerState; info: Metric
   const isSum = type === 'sum';
   const monotonic = first === undefined || first.metric.isMonotonic;
   const rate = isSum && state.rate && monotonic;
-  const rangeMs = (TIME_RANGES.find((r) => r.id === range)?.seconds ?? 3600) * 1000;
+  const rangeMs = rangeDurationMs(range);
   const matchFor = (label: string) => state.match.find((m) => m.startsWith(`${label}=`))?.slice(label.length + 1) ?? '';
   const setFilter = (label: string, value: string) => setSearch({ match: [...state.match.filter((m) => !m.startsWith(`${label}=`)), ...(value === '' ? [] : [`${label}=${value}`])] });
   const labelNames = labels.kind === 'ready' ? labels.data.map((l) => l.name) : [];

@@ -6,7 +6,7 @@ import { EmptyState, ErrorView, Loading } from '../../components/StateViews';
 import { formatMs, formatPercent, formatRate, nsToMs } from '../../model/format';
 import { buildTracesHref } from '../../model/hrefs';
 import { useLocation, useSetSearchParams } from '../../model/router';
-import { rangeParams, type TimeRangeId } from '../../model/time-range';
+import { rangeParams, timeRangeKey, type TimeRange } from '../../model/time-range';
 import { useAsync } from '../../model/use-async';
 
 const BUCKETS = 30;
@@ -46,11 +46,11 @@ function parseSort(value: string | null): { key: SortKey; descending: boolean } 
 }
 
 /** `/`: one row per service with its RED metrics over the range; sort in the URL (`sort=-errorRate`). */
-export function ServicesPage({ range }: { range: TimeRangeId }) {
+export function ServicesPage({ range }: { range: TimeRange }) {
   const { search } = useLocation();
   const setSearch = useSetSearchParams();
   const sort = parseSort(search.get('sort'));
-  const state = useAsync(`summary:${range}`, (signal) => fetchServicesSummary(rangeParams(range), BUCKETS, signal));
+  const state = useAsync(`summary:${timeRangeKey(range)}`, (signal) => fetchServicesSummary(rangeParams(range), BUCKETS, signal));
 
   const sorted = useMemo(() => {
     if (state.kind !== 'ready') return [];

@@ -6,12 +6,12 @@ import { formatAnyValue } from '../../model/attributes';
 import { formatDurationNs, formatTimeUnixNano } from '../../model/format';
 import { buildTracesHref } from '../../model/hrefs';
 import { assignServiceColors } from '../../model/service-colors';
-import type { TimeRangeId } from '../../model/time-range';
+import type { TimeRange } from '../../model/time-range';
 import { buildWaterfall, spanKindName, statusCodeName, type WaterfallRow } from '../../model/trace-tree';
 import { useAsync } from '../../model/use-async';
 
 /** `/traces/:id`: the trace's spans as a waterfall; a selected span shows its details. */
-export function TracePage({ traceId, range }: { traceId: string; range: TimeRangeId }) {
+export function TracePage({ traceId, range }: { traceId: string; range: TimeRange }) {
   const state = useAsync(`trace:${traceId}`, (signal) => fetchTrace(traceId, signal));
   const waterfall = useMemo(() => (state.kind === 'ready' ? buildWaterfall(state.data) : undefined), [state]);
   const colors = useMemo(() => assignServiceColors(waterfall?.services ?? []), [waterfall]);

@@ -6,7 +6,7 @@ import { formatDurationNs, formatTimeUnixNano } from '../../model/format';
 import { buildTraceHref } from '../../model/hrefs';
 import { useLocation, useSetSearchParams } from '../../model/router';
 import { assignServiceColors } from '../../model/service-colors';
-import { rangeParams, type TimeRangeId } from '../../model/time-range';
+import { rangeParams, timeRangeQuery, type TimeRange } from '../../model/time-range';
 import { useAsync } from '../../model/use-async';
 import { ServiceSelect } from '../../components/ServiceSelect';
 
@@ -35,7 +35,7 @@ function readForm(search: URLSearchParams): SearchForm {
   };
 }
 
-function toSearchParams(form: SearchForm, range: TimeRangeId): TraceSearchParams {
+function toSearchParams(form: SearchForm, range: TimeRange): TraceSearchParams {
   const limit = Number.parseInt(form.limit, 10);
   return {
     ...rangeParams(range),
@@ -50,7 +50,7 @@ function toSearchParams(form: SearchForm, range: TimeRangeId): TraceSearchParams
 }
 
 /** `/traces`: a search form whose state is the URL query, and the matching traces, newest first. */
-export function TracesPage({ range }: { range: TimeRangeId }) {
+export function TracesPage({ range }: { range: TimeRange }) {
   const { search } = useLocation();
   const form = readForm(search);
   const params = toSearchParams(form, range);
@@ -75,7 +75,7 @@ export function TracesPage({ range }: { range: TimeRangeId }) {
   );
 }
 
-function SearchFormView({ initial, range }: { initial: SearchForm; range: TimeRangeId }) {
+function SearchFormView({ initial, range }: { initial: SearchForm; range: TimeRange }) {
   const setSearch = useSetSearchParams();
   const [draft, setDraft] = useState<SearchForm>(initial);
   const [attrText, setAttrText] = useState(initial.attr.join('\n'));
@@ -99,7 +99,7 @@ function SearchFormView({ initial, range }: { initial: SearchForm; range: TimeRa
       status: draft.status,
       attr,
       limit: draft.limit === String(DEFAULT_LIMIT) ? undefined : draft.limit,
-      range,
+      ...timeRangeQuery(range),
     });
   };
 
@@ -157,7 +157,7 @@ function SearchFormView({ initial, range }: { initial: SearchForm; range: TimeRa
   );
 }
 
-function TraceList({ traces, range }: { traces: TraceSummary[]; range: TimeRangeId }) {
+function TraceList({ traces, range }: { traces: TraceSummary[]; range: TimeRange }) {
   const longestNs = Math.max(1, ...traces.map((t) => Number(t.durationNs)));
   const colors = assignServiceColors(traces.flatMap((t) => [t.rootServiceName, ...t.services.map((s) => s.name)]));
   return (
