@@ -39,27 +39,48 @@ try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const ui = shop.urls.pharosApi;
 
+  const shoot = (name) => page.screenshot({ path: path.join(outDir, `${name}.png`), fullPage: true });
+
   await page.goto(`${ui}/?range=15m&sort=-errorRate`);
   await page.locator('tbody tr').nth(6).waitFor();
-  await page.screenshot({ path: path.join(outDir, 'services.png'), fullPage: true });
+  await shoot('services');
+
+  await page.goto(`${ui}/services/payment?range=15m`);
+  await page.locator('.latency-chart svg').waitFor();
+  await page.getByRole('heading', { name: 'Top errors' }).waitFor();
+  await page.getByRole('heading', { name: 'Upstream and downstream' }).waitFor();
+  await sleep(1000); // the sections load independently
+  await shoot('service');
+
+  await page.goto(`${ui}/service-map?range=15m`);
+  await page.locator('.sm-node').nth(7).waitFor();
+  await shoot('service-map');
 
   await page.goto(`${ui}/traces?range=15m&service=frontend&status=error`);
   await page.locator('.trace-item').first().waitFor();
-  await page.screenshot({ path: path.join(outDir, 'traces.png'), fullPage: true });
+  await shoot('traces');
 
   await page.locator('.trace-link').first().click();
-  await page.locator('.waterfall-row', { hasText: 'POST /charges' }).first().click();
-  await page.locator('.waterfall-row').nth(10).waitFor();
+  await page.locator('[role="treeitem"]').nth(10).waitFor();
+  await page.locator('[role="treeitem"]', { hasText: 'POST /charges' }).first().click();
+  await page.getByRole('region', { name: /^Details of/ }).waitFor();
   // The header is sticky: scrolled down by the click, it would be drawn mid-page.
   await page.evaluate('window.scrollTo(0, 0)');
-  await page.screenshot({ path: path.join(outDir, 'trace.png'), fullPage: true });
+  await shoot('trace');
+
   await page.goto(`${ui}/logs?range=15m&severity=warn`);
   await page.locator('.log-item').first().waitFor();
-  await page.screenshot({ path: path.join(outDir, 'logs.png'), fullPage: true });
+  await shoot('logs');
 
   await page.goto(`${ui}/explore/metrics?range=15m&metric=http.server.request.duration&by=service.name&pct=p95`);
   await page.locator('.line-chart path').first().waitFor();
-  await page.screenshot({ path: path.join(outDir, 'metrics.png'), fullPage: true });
+  await shoot('metrics');
+
+  // The dark theme, as chosen in the header (kept in localStorage).
+  await page.evaluate("localStorage.setItem('pharos.theme', 'dark')");
+  await page.goto(`${ui}/service-map?range=15m`);
+  await page.locator('.sm-node').nth(7).waitFor();
+  await shoot('service-map-dark');
   console.log(`screenshots in ${outDir}`);
 } finally {
   await browser.close();

@@ -14,7 +14,7 @@ import { createLogExporter, createTraceExporter, type CheckedLogExporter, type C
  * The logs page, end to end: a real Pharos (in-process, serving the built packages/web/dist),
  * spans and log records with trace context sent by the OpenTelemetry JS SDK for two services,
  * and Chromium driven by playwright-core: filter by service and severity, search text, read the
- * histogram, expand a record, open its trace, reload the copied URL, page with "Load more".
+ * histogram, expand a record, open its trace, reload the copied URL, page by scrolling (infinite scroll).
  * Needs `npm run build` and Debian's chromium at /usr/bin/chromium; fails, never skips, without
  * them. Screenshots go to the system temp dir (pharos-web-ui-test/).
  */
@@ -126,19 +126,31 @@ describe('web UI: logs', () => {
     const page = await context.newPage();
     const pageErrors = watchPageErrors(page);
 
-    // Everything: a page of 100 records newest first, the histogram with every band sent.
+    // Everything: a page of 100 records newest first (virtualised: only the rows in view are
+    // in the DOM), the histogram with every band sent.
     await page.goto(`${pharos.apiUrl}/logs?range=15m`);
-    await page.locator('.log-item').nth(99).waitFor();
-    expect(await page.locator('.log-item').count()).toBe(100);
+    await page.getByText(/^100 records shown, newest first/).waitFor();
+    expect(await page.locator('.log-item').count()).toBeGreaterThan(10);
+    expect(await page.locator('.log-item').count()).toBeLessThan(100);
+    expect((await page.locator('.log-body').first().innerText())).toBe(`heartbeat ${HEARTBEAT_COUNT - 1}`);
     expect(await histogramBands(page)).toEqual(['debug', 'error', 'info', 'warn']);
     expect(await page.getByRole('img', { name: /log records? over time/ }).getAttribute('aria-label')).toBe(`${TOTAL_RECORDS} log records over time: ${HEARTBEAT_COUNT} debug, ${ORDER_COUNT + 4} info, 1 warn, 2 error`);
     expect(await page.getByRole('link', { name: 'Logs' }).getAttribute('aria-current')).toBe('page');
 
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'logs-all.png'), fullPage: false });
 
-    // "Load more" fetches the next page with the cursor.
-    await page.getByRole('button', { name: 'Load more' }).click();
-    await expect.poll(() => page.locator('.log-item').count(), { timeout: STEP_TIMEOUT_MS }).toBe(TOTAL_RECORDS);
+    // Scrolling to the end fetches the next page with the cursor (infinite scroll), down to the end of the results.
+    await expect
+      .poll(
+        async () => {
+          await page.locator('.log-scroll').evaluate((el) => (el.scrollTop = el.scrollHeight));
+          return page.getByText(`End of results: ${TOTAL_RECORDS} records in this time range.`).count();
+        },
+        { timeout: STEP_TIMEOUT_MS },
+      )
+      .toBe(1);
+    expect(await page.getByText(new RegExp(`^${TOTAL_RECORDS} records shown`)).count()).toBe(1);
+    expect(await page.locator('.log-item').count()).toBeLessThan(100);
     expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
 
     // Service and minimum severity: payment's errors only, in list and histogram.

@@ -147,8 +147,9 @@ describe('web UI', () => {
     await page.waitForURL(/sort=errorRate/);
     expect(await order()).toEqual([CART, FRONTEND, PAYMENT]);
 
-    // A service leads to its traces.
-    await page.getByRole('link', { name: PAYMENT, exact: true }).click();
+    // A service's name leads to its page, its Traces link to its traces.
+    expect(await page.getByRole('link', { name: PAYMENT, exact: true }).getAttribute('href')).toBe(`/services/${PAYMENT}?range=15m`);
+    await page.getByRole('link', { name: `Traces of ${PAYMENT}` }).click();
     await page.waitForURL((url) => url.pathname === '/traces' && url.searchParams.get('service') === PAYMENT);
     await page.locator('.trace-item').first().waitFor();
     expect(await page.locator('.trace-item').count()).toBe(TRACE_COUNT);

@@ -1,14 +1,22 @@
-import { useEffect, useState } from 'react';
+import { Suspense, useEffect, useRef, useState } from 'react';
+import { ErrorBoundary } from './components/ErrorBoundary';
+import { lazyPage } from './components/lazy-page';
 import { Link } from './components/Link';
+import { Loading } from './components/StateViews';
+import { ThemeToggle } from './components/ThemeToggle';
 import { TimeRangePicker } from './components/TimeRangePicker';
 import { ServicesPage } from './pages/Services/ServicesPage';
-import { ServicePage } from './pages/Service/ServicePage';
-import { ServiceMapPage } from './pages/ServiceMap/ServiceMapPage';
-import { TracePage } from './pages/Trace/TracePage';
-import { TracesPage } from './pages/Traces/TracesPage';
-import { LogsPage } from './pages/Logs/LogsPage';
-import { MetricsExplorerPage } from './pages/MetricsExplorer/MetricsExplorerPage';
-import { REFRESH_INTERVALS, RefreshTickContext, parseRefreshInterval } from './model/refresh';
+
+// The landing page is in the main script; the others are chunks of their own, loaded when
+// first opened (or, for the page a URL opens, by main.tsx before the first render), so that
+// the services page has less script to parse before it shows (the issue's 1 s with 50 services).
+const ServicePage = lazyPage(() => import('./pages/Service/ServicePage').then((m) => m.ServicePage));
+const ServiceMapPage = lazyPage(() => import('./pages/ServiceMap/ServiceMapPage').then((m) => m.ServiceMapPage));
+const TracePage = lazyPage(() => import('./pages/Trace/TracePage').then((m) => m.TracePage));
+const TracesPage = lazyPage(() => import('./pages/Traces/TracesPage').then((m) => m.TracesPage));
+const LogsPage = lazyPage(() => import('./pages/Logs/LogsPage').then((m) => m.LogsPage));
+const MetricsExplorerPage = lazyPage(() => import('./pages/MetricsExplorer/MetricsExplorerPage').then((m) => m.MetricsExplorerPage));
+import { RefreshTickContext, parseRefreshInterval, refreshIntervalMs } from './model/refresh';
 import { useLocation, useSetSearchParams } from './model/router';
 import { parseTimeRange, timeRangeQuery, timeRangeSearch } from './model/time-range';
 
@@ -35,25 +43,94 @@ function matchRoute(pathname: string): Route {
   return { page: 'not-found' };
 }
 
-/** Bumps a counter every `intervalMs` (never when 0) and on demand: the refresh tick. */
+const LAZY_PAGES: Partial<Record<Route['page'], { preload(): Promise<void> }>> = {
+  service: ServicePage,
+  'service-map': ServiceMapPage,
+  traces: TracesPage,
+  trace: TracePage,
+  metrics: MetricsExplorerPage,
+  logs: LogsPage,
+};
+
+/** Loads the script of the page `pathname` opens (nothing for the landing page); never rejects. */
+export async function preloadPage(pathname: string): Promise<void> {
+  try {
+    await LAZY_PAGES[matchRoute(pathname).page]?.preload();
+  } catch {
+    // The page's own Suspense load reports the failure through the error boundary.
+  }
+}
+
+/**
+ * Bumps a counter every `intervalMs` (never when 0) and on demand: the refresh tick. A hidden
+ * tab skips its ticks (no requests nobody sees) and catches up once when shown again.
+ */
 function useRefreshTicker(intervalMs: number): [number, () => void] {
   const [tick, setTick] = useState(0);
   useEffect(() => {
     if (intervalMs === 0) return;
-    const timer = setInterval(() => setTick((n) => n + 1), intervalMs);
-    return () => clearInterval(timer);
+    let missed = false;
+    const timer = setInterval(() => {
+      if (document.hidden) missed = true;
+      else setTick((n) => n + 1);
+    }, intervalMs);
+    const onVisibility = () => {
+      if (document.hidden || !missed) return;
+      missed = false;
+      setTick((n) => n + 1);
+    };
+    document.addEventListener('visibilitychange', onVisibility);
+    return () => {
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', onVisibility);
+    };
   }, [intervalMs]);
   return [tick, () => setTick((n) => n + 1)];
 }
 
-/** The app shell: header (nav, time range, refresh), then the page the URL names. */
+const PAGE_TITLES: Record<Route['page'], string> = {
+  services: 'Services',
+  service: 'Service',
+  'service-map': 'Service map',
+  traces: 'Traces',
+  trace: 'Trace',
+  metrics: 'Metrics',
+  logs: 'Logs',
+  'not-found': 'Not found',
+};
+
+/** The tab's title for `route`: the page, and the service or trace it shows. */
+function buildDocumentTitle(route: Route): string {
+  const detail = route.page === 'service' ? `${route.service} · ` : route.page === 'trace' ? `${route.traceId.slice(0, 8)} · ` : '';
+  return `${detail}${PAGE_TITLES[route.page]} · Pharos`;
+}
+
+/**
+ * Names the page in the tab's title, and after a move to another page puts focus on the main
+ * region, so that a screen reader announces the new page and Tab starts from its top.
+ */
+function usePageChange(route: Route, pathname: string): void {
+  const title = buildDocumentTitle(route);
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
+  const shownPathname = useRef(pathname);
+  useEffect(() => {
+    if (pathname === shownPathname.current) return;
+    shownPathname.current = pathname;
+    document.getElementById('main')?.focus();
+  }, [pathname]);
+}
+
+/** The app shell: header (nav, time range, refresh, theme), then the page the URL names. */
 export function App() {
   const { pathname, search } = useLocation();
   const setSearch = useSetSearchParams();
   const range = parseTimeRange(search);
   const refresh = parseRefreshInterval(search.get('refresh'));
-  const [tick, refreshNow] = useRefreshTicker(REFRESH_INTERVALS.find((r) => r.id === refresh)!.ms);
+  const [tick, refreshNow] = useRefreshTicker(refreshIntervalMs(refresh));
   const route = matchRoute(pathname);
+  usePageChange(route, pathname);
   const navHref = (path: string) => `${path}?${timeRangeSearch(range)}${refresh === 'off' ? '' : `&refresh=${refresh}`}`;
 
   return (
@@ -92,23 +169,28 @@ export function App() {
             onRefreshNow={refreshNow}
           />
         )}
+        <ThemeToggle />
       </header>
       <main id="main" tabIndex={-1}>
-        {route.page === 'services' && <ServicesPage range={range} />}
-        {route.page === 'service' && <ServicePage key={route.service} service={route.service} range={range} />}
-        {route.page === 'service-map' && <ServiceMapPage range={range} />}
-        {route.page === 'traces' && <TracesPage range={range} />}
-        {route.page === 'metrics' && <MetricsExplorerPage range={range} />}
-        {route.page === 'logs' && <LogsPage range={range} />}
-        {route.page === 'trace' && <TracePage key={route.traceId} traceId={route.traceId} range={range} />}
-        {route.page === 'not-found' && (
-          <section>
-            <h1>Not found</h1>
-            <p>
-              No page at <code>{pathname}</code>. <Link href={navHref('/')}>Go to Services</Link>.
-            </p>
-          </section>
-        )}
+        <ErrorBoundary key={pathname} what="this page">
+          <Suspense fallback={<Loading what="the page" />}>
+            {route.page === 'services' && <ServicesPage range={range} />}
+            {route.page === 'service' && <ServicePage key={route.service} service={route.service} range={range} />}
+            {route.page === 'service-map' && <ServiceMapPage range={range} />}
+            {route.page === 'traces' && <TracesPage range={range} />}
+            {route.page === 'metrics' && <MetricsExplorerPage range={range} />}
+            {route.page === 'logs' && <LogsPage range={range} />}
+            {route.page === 'trace' && <TracePage key={route.traceId} traceId={route.traceId} range={range} />}
+            {route.page === 'not-found' && (
+              <section>
+                <h1>Not found</h1>
+                <p>
+                  No page at <code>{pathname}</code>. <Link href={navHref('/')}>Go to Services</Link>.
+                </p>
+              </section>
+            )}
+          </Suspense>
+        </ErrorBoundary>
       </main>
     </RefreshTickContext.Provider>
   );

@@ -63,3 +63,16 @@ export {
   type ServicesSummaryJson,
   servicesSummaryToJson,
 } from './services-summary-json.js';
+export { type ServiceMapJson, type ServiceMapNodeJson, type ServiceMapEdgeJson, serviceMapToJson } from './service-map-json.js';
+export {
+  type OperationSummaryBucketJson,
+  type OperationSummaryJson,
+  type OperationsSummaryJson,
+  type LatencyBucketJson,
+  type LatencyHistogramJson,
+  type ErrorGroupJson,
+  type ErrorGroupsJson,
+  operationsSummaryToJson,
+  latencyHistogramToJson,
+  errorGroupsToJson,
+} from './service-detail-json.js';

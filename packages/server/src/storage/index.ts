@@ -9,6 +9,10 @@ export type {
   ServicesSummary,
   ServiceSummary,
   ServiceSummaryBucket,
+  ServiceMap,
+  ServiceMapNode,
+  ServiceMapNodeKind,
+  ServiceMapEdge,
   LogFilter,
   LogSearchQuery,
   LogHistogramQuery,
@@ -28,3 +32,24 @@ export type {
 export { openDuckDbStore, DuckDbStore, type DuckDbStoreOptions } from './duckdb/duckdb-store.js';
 export { MAX_SUMMARY_BUCKETS, summaryBucketNs, assembleServicesSummary, type ServiceSummaryRow } from './services-summary.js';
 export { MAX_LOG_HISTOGRAM_BUCKETS, SEVERITY_BANDS, logHistogramBucketNs, assembleLogHistogram, type LogHistogramRow } from './log-histogram.js';
+export type {
+  OperationsSummaryQuery,
+  OperationsSummary,
+  OperationSummary,
+  OperationSummaryBucket,
+  LatencyHistogramQuery,
+  LatencyHistogram,
+  ErrorGroupsQuery,
+  ErrorGroups,
+  ErrorGroup,
+} from './interface.js';
+export {
+  LATENCY_BUCKET_BOUNDS_NS,
+  MAX_OPERATIONS_LIMIT,
+  MAX_ERROR_GROUP_OPERATIONS,
+  assembleOperationsSummary,
+  assembleLatencyHistogram,
+  latencyBucketIndexOf,
+  type OperationSummaryRow,
+  type LatencyHistogramRow,
+} from './service-detail.js';

@@ -31,6 +31,12 @@ export interface TraceSearchQuery {
   statusCode?: StatusCode;
   /** Matches spans of this kind (OTLP SpanKind: 2 server, 3 client, …). */
   spanKind?: SpanKind;
+  /**
+   * Matches spans whose parent span belongs to this service and which belong to another
+   * service: calls across services, e.g. with `service` the calls from `parentService`
+   * to `service` (a service-map edge). The parent may start up to a day before the range.
+   */
+  parentService?: string;
   /** Most traces returned, newest first. */
   limit: number;
 }
@@ -90,6 +96,123 @@ export interface ServicesSummary {
   services: ServiceSummary[];
 }
 
+/**
+ * One service's operations (span name and kind) over `range`, cut into buckets exactly as a
+ * services summary's (see ServicesSummaryQuery).
+ */
+export interface OperationsSummaryQuery {
+  range: TimeRange;
+  service: string;
+  /** 1..MAX_SUMMARY_BUCKETS. */
+  bucketCount: number;
+  /** At most this many operations, those with the most spans (ties by name, then kind). */
+  limit: number;
+}
+
+/** Spans of one operation in one bucket, errors among them (status ERROR) and their p95. */
+export interface OperationSummaryBucket {
+  startUnixNano: UnixNano;
+  spans: number;
+  errors: number;
+  /** Null when the bucket holds no span. */
+  p95DurationNs: bigint | null;
+}
+
+/**
+ * One operation's spans over the whole range, whatever their kind: percentiles as in
+ * ServiceSummary (exact, interpolated, whole ns, negative durations as 0).
+ */
+export interface OperationSummary {
+  name: string;
+  spanKind: SpanKind;
+  spans: number;
+  errors: number;
+  p50DurationNs: bigint;
+  p95DurationNs: bigint;
+  p99DurationNs: bigint;
+  /** Exactly `bucketCount` entries, in time order; empty buckets hold zeros. */
+  buckets: OperationSummaryBucket[];
+}
+
+export interface OperationsSummary {
+  bucketNs: bigint;
+  /** How many operations the service has in the range (more than `operations` holds when the limit cut). */
+  operationCount: number;
+  /** Sorted by name, then span kind. */
+  operations: OperationSummary[];
+}
+
+/**
+ * The duration distribution of one service's spans over `range`: its requests (SERVER and
+ * CONSUMER spans) by default; with `operation`, the spans of that name; with `spanKind`,
+ * only spans of that kind (both may be given).
+ */
+export interface LatencyHistogramQuery {
+  range: TimeRange;
+  service: string;
+  operation?: string;
+  spanKind?: SpanKind;
+}
+
+/**
+ * Span counts per fixed duration bucket (LATENCY_BUCKET_BOUNDS_NS): bucket i holds the
+ * durations in (bound[i-1], bound[i]], the first one [0, bound[0]], the last one above the
+ * last bound. Percentiles as in ServiceSummary; null, like min and max, without spans.
+ */
+export interface LatencyHistogram {
+  /** LATENCY_BUCKET_BOUNDS_NS: the inclusive upper bounds of all buckets but the last. */
+  boundsNs: readonly bigint[];
+  /** `boundsNs.length + 1` entries. */
+  counts: number[];
+  /** Spans with status ERROR per bucket, `boundsNs.length + 1` entries. */
+  errors: number[];
+  spans: number;
+  errorSpans: number;
+  minDurationNs: bigint | null;
+  maxDurationNs: bigint | null;
+  p50DurationNs: bigint | null;
+  p95DurationNs: bigint | null;
+  p99DurationNs: bigint | null;
+}
+
+/** The most frequent errors of one service over `range`. */
+export interface ErrorGroupsQuery {
+  range: TimeRange;
+  service: string;
+  /** At most this many groups, the most frequent first. */
+  limit: number;
+}
+
+/**
+ * Error spans (status ERROR) that failed the same way. A span's failure is its last
+ * `exception` event's `exception.type` and `exception.message` (the status message when
+ * the event has no message); a span without exception event has an empty type and its
+ * status message. Times are span starts within the range.
+ */
+export interface ErrorGroup {
+  exceptionType: string;
+  message: string;
+  spans: number;
+  /** The span names it occurs in, most spans first (ties by name), at most MAX_ERROR_GROUP_OPERATIONS. */
+  operations: Array<{ name: string; spans: number }>;
+  /** How many distinct span names it occurs in. */
+  operationCount: number;
+  firstSeenUnixNano: UnixNano;
+  lastSeenUnixNano: UnixNano;
+  /** The latest span of the group (ties: the largest span id). */
+  exampleTraceId: string;
+  exampleSpanId: string;
+}
+
+export interface ErrorGroups {
+  /** Error spans of the service in the range, in every group. */
+  errorSpans: number;
+  /** How many groups there are (more than `groups` holds when the limit cut). */
+  groupCount: number;
+  /** Most spans first; ties: the latest last seen first, then by type and message. */
+  groups: ErrorGroup[];
+}
+
 export interface Operation {
   name: string;
   spanKind: number;
@@ -100,6 +223,60 @@ export interface DependencyLink {
   parent: string;
   child: string;
   callCount: number;
+}
+
+/**
+ * What a service-map node stands for: an instrumented service (it sends spans), or a peer
+ * known only from its callers' CLIENT/PRODUCER spans (a virtual node): a database, a
+ * messaging system or another external system.
+ */
+export type ServiceMapNodeKind = 'service' | 'database' | 'messaging' | 'external';
+
+/**
+ * One node of the service map. Durations count a negative span duration as 0; the p95 is
+ * exact and interpolated as in ServiceSummary; null when there is nothing to measure.
+ */
+export interface ServiceMapNode {
+  name: string;
+  kind: ServiceMapNodeKind;
+  /** A service: its requests (SERVER/CONSUMER spans). A virtual node: the CLIENT/PRODUCER spans calling it. */
+  requests: number;
+  /** Those of `requests` with status ERROR. */
+  errors: number;
+  p95DurationNs: bigint | null;
+  /**
+   * Virtual nodes only: the attribute conditions (all `=`) that select the callers'
+   * CLIENT/PRODUCER spans calling this node, for a trace search (`db.system=postgresql`).
+   */
+  peerAttributes?: AttributeFilter[];
+}
+
+/**
+ * Calls from service `source` to node `target`: a span of `target` whose parent span belongs
+ * to `source` (figures of the callee span), or, for a virtual target, a CLIENT/PRODUCER span of
+ * `source` naming the peer with no child span in another service (figures of that span).
+ */
+export interface ServiceMapEdge {
+  source: string;
+  target: string;
+  calls: number;
+  /** Calls whose callee (or, to a virtual node, client) span has status ERROR. */
+  errors: number;
+  p95DurationNs: bigint | null;
+}
+
+/**
+ * The service map of a range: every service with a span starting in the range, the virtual
+ * nodes its calls name, and the edges between them (both spans of a call start in the range).
+ * A virtual node is named by the calling span's `peer.service`, else its database
+ * (`db.system.name`/`db.system`, with `/` and `db.namespace`/`db.name` when present), else
+ * `messaging.system`, else `server.address`/`net.peer.name`; a span with none of them is
+ * left out. A virtual name equal to a service's name joins that service's node. Nodes are
+ * sorted by name, edges by source then target (JavaScript string order).
+ */
+export interface ServiceMap {
+  nodes: ServiceMapNode[];
+  edges: ServiceMapEdge[];
 }
 
 /** Which log records a search or histogram covers; every condition must hold. */
@@ -199,6 +376,9 @@ export interface StoreStats {
   usedBytes: number;
 }
 
+/** A kind of telemetry a service can be listed by: its spans, log records or metric points. */
+export type ServiceSignal = 'traces' | 'logs' | 'metrics';
+
 /** Options every query takes. */
 export interface QueryOptions {
   /** The query is cancelled and fails with PHAROS_ERR_QUERY_TIMEOUT after this many ms. */
@@ -229,11 +409,25 @@ export interface TelemetryStore {
   searchTraces(query: TraceSearchQuery, options: QueryOptions): Promise<TraceSummary[]>;
   /** Every span of each trace, in start-time order; ids with no spans are absent from the map. */
   getTraces(traceIds: string[], options: QueryOptions): Promise<Map<string, Span[]>>;
+  /** Names (resource `service.name`, sorted) of the services with spans in `range` (all retained data when undefined). */
   listServices(range: TimeRange | undefined, options: QueryOptions): Promise<string[]>;
+  /**
+   * Like listServices, for services with data of any of `signals`: the logs page lists those with
+   * log records, including services that send no spans. Each name once; none for no signals.
+   */
+  listServicesBySignal(signals: readonly ServiceSignal[], range: TimeRange | undefined, options: QueryOptions): Promise<string[]>;
   listOperations(service: string, range: TimeRange | undefined, options: QueryOptions): Promise<Operation[]>;
   getDependencies(range: TimeRange, options: QueryOptions): Promise<DependencyLink[]>;
   /** Request rate, errors and duration percentiles per service, overall and per time bucket. */
   summarizeServices(query: ServicesSummaryQuery, options: QueryOptions): Promise<ServicesSummary>;
+  /** Span rate, errors and duration percentiles per operation of one service, overall and per time bucket. */
+  summarizeOperations(query: OperationsSummaryQuery, options: QueryOptions): Promise<OperationsSummary>;
+  /** Span counts of one service per fixed, log-spaced duration bucket, with percentiles. */
+  histogramLatency(query: LatencyHistogramQuery, options: QueryOptions): Promise<LatencyHistogram>;
+  /** One service's error spans grouped by exception type and message, the most frequent first. */
+  groupErrors(query: ErrorGroupsQuery, options: QueryOptions): Promise<ErrorGroups>;
+  /** Services and the peers they call, with requests, errors and p95 on nodes and edges (see ServiceMap). */
+  getServiceMap(range: TimeRange, options: QueryOptions): Promise<ServiceMap>;
 
   searchLogs(query: LogSearchQuery, options: QueryOptions): Promise<LogPage>;
   /** Counts of the records a search with the same filter finds, per time bucket and severity band. */

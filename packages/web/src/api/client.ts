@@ -16,6 +16,7 @@ import {
   type TraceResponse,
   type TraceSearchResponse,
 } from './schemas';
+import { takeEarlyFetch } from './early-fetch';
 
 /** A failed API call: the server's error code and message, or what was wrong with its answer. */
 export class ApiError extends Error {
@@ -49,7 +50,7 @@ export function buildUrl(path: string, params: QueryParams = {}): string {
  * when the body is not what the schema says.
  */
 async function getJson<T>(url: string, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T> {
-  const response = await fetch(url, { signal, headers: { accept: 'application/json' } });
+  const response = await (takeEarlyFetch(url) ?? fetch(url, { signal, headers: { accept: 'application/json' } }));
   const text = await response.text();
   let body: unknown;
   try {
@@ -81,9 +82,13 @@ export function fetchServicesSummary(range: RangeParams, buckets: number, signal
   return getJson(buildUrl('/pharos/v1/services/summary', { ...range, buckets }), servicesSummarySchema, signal);
 }
 
-/** GET /pharos/v1/services: service names (all retained data when no range is given). */
-export function fetchServices(range: Partial<RangeParams> = {}, signal?: AbortSignal): Promise<ServicesResponse> {
-  return getJson(buildUrl('/pharos/v1/services', range), servicesSchema, signal);
+/**
+ * GET /pharos/v1/services: names of the services with data of `signals` (`traces`, `logs`,
+ * `metrics`; spans only when absent) in the range (all retained data when no range is given).
+ */
+export function fetchServices(params: Partial<RangeParams> & { signals?: ReadonlyArray<'traces' | 'logs' | 'metrics'> } = {}, signal?: AbortSignal): Promise<ServicesResponse> {
+  const { signals, ...range } = params;
+  return getJson(buildUrl('/pharos/v1/services', { ...range, signal: signals }), servicesSchema, signal);
 }
 
 /** GET /pharos/v1/services/{service}/operations. */
@@ -95,6 +100,8 @@ export function fetchOperations(service: string, range: Partial<RangeParams> = {
 export interface TraceSearchParams extends RangeParams {
   service?: string;
   operation?: string;
+  /** The span's kind: `server`, `client`, `producer`, `consumer` or `internal`. */
+  kind?: string;
   minDuration?: string;
   maxDuration?: string;
   status?: string;
@@ -178,4 +185,42 @@ export function searchLogs(params: LogFilterParams & { limit?: number; cursor?: 
 /** GET /pharos/v1/logs/histogram: counts of the matching records per time bucket and severity band. */
 export function fetchLogHistogram(params: LogFilterParams & { buckets?: number }, signal?: AbortSignal): Promise<LogHistogramResponse> {
   return getJson(buildUrl('/pharos/v1/logs/histogram', { ...params }), logHistogramSchema, signal);
+}
+
+/* A service's page (docs/api.md). Imported here, not above, so that additions by page stay separate. */
+import {
+  errorGroupsSchema,
+  latencyHistogramSchema,
+  operationsSummarySchema,
+  type ErrorGroupsResponse,
+  type LatencyHistogramResponse,
+  type OperationsSummaryResponse,
+} from './schemas';
+
+/** The path of one service's resource: the name escaped, so any name (`shop/api v2`) is one path segment. */
+function servicePath(service: string, rest: string): string {
+  return `/pharos/v1/services/${encodeURIComponent(service)}/${rest}`;
+}
+
+/** GET /pharos/v1/services/{service}/operations/summary: span rate, errors and percentiles per operation, with `buckets` time buckets. */
+export function fetchOperationsSummary(service: string, range: RangeParams, buckets: number, signal?: AbortSignal): Promise<OperationsSummaryResponse> {
+  return getJson(buildUrl(servicePath(service, 'operations/summary'), { ...range, buckets }), operationsSummarySchema, signal);
+}
+
+/** GET /pharos/v1/services/{service}/latency: span counts per fixed duration bucket; the service's requests unless `operation`/`kind` narrow it. */
+export function fetchLatencyHistogram(service: string, params: RangeParams & { operation?: string; kind?: string }, signal?: AbortSignal): Promise<LatencyHistogramResponse> {
+  return getJson(buildUrl(servicePath(service, 'latency'), { ...params }), latencyHistogramSchema, signal);
+}
+
+/** GET /pharos/v1/services/{service}/errors: error spans grouped by exception type and message, the most frequent first. */
+export function fetchErrorGroups(service: string, params: RangeParams & { limit?: number }, signal?: AbortSignal): Promise<ErrorGroupsResponse> {
+  return getJson(buildUrl(servicePath(service, 'errors'), { ...params }), errorGroupsSchema, signal);
+}
+
+/* The service map (docs/api.md). */
+import { serviceMapSchema, type ServiceMapResponse } from './schemas';
+
+/** GET /pharos/v1/service-map: nodes (services and virtual peers) and caller → callee edges over the range. */
+export function fetchServiceMap(range: RangeParams, signal?: AbortSignal): Promise<ServiceMapResponse> {
+  return getJson(buildUrl('/pharos/v1/service-map', { ...range }), serviceMapSchema, signal);
 }

@@ -20,3 +20,7 @@ export type {
 export { fetchMetricLabelValues, fetchMetricLabels, fetchMetricPoints, fetchMetricSeries, fetchMetrics } from './client';
 export type { MetricSelectorParams } from './client';
 export type { JsonNumber, MetricInfoJson, MetricPointJson, MetricPointsResponse, MetricsResponse } from './schemas';
+export { fetchErrorGroups, fetchLatencyHistogram, fetchOperationsSummary } from './client';
+export type { ErrorGroup, ErrorGroupsResponse, LatencyBucket, LatencyHistogramResponse, OperationSummary, OperationsSummaryResponse } from './schemas';
+export { fetchServiceMap } from './client';
+export type { ServiceMapEdge, ServiceMapNode, ServiceMapResponse } from './schemas';

@@ -181,3 +181,94 @@ export const logHistogramSchema = z.object({
   buckets: z.array(z.object({ startUnixNano: nanos, counts: severityCountsSchema })),
 });
 export type LogHistogramResponse = z.infer<typeof logHistogramSchema>;
+
+/* A service's page (docs/api.md, "GET /pharos/v1/services/{service}/operations/summary" and the two after it). */
+
+export const operationSummarySchema = z.object({
+  name: z.string(),
+  spanKind: z.string(),
+  spans: count,
+  errors: count,
+  spansPerSecond: z.number(),
+  errorRate: z.number(),
+  p50DurationNs: nanos,
+  p95DurationNs: nanos,
+  p99DurationNs: nanos,
+  buckets: z.array(z.object({ startUnixNano: nanos, spans: count, errors: count, p95DurationNs: nanos.nullable() })),
+});
+export type OperationSummary = z.infer<typeof operationSummarySchema>;
+
+export const operationsSummarySchema = z.object({
+  startUnixNano: nanos,
+  endUnixNano: nanos,
+  bucketNs: nanos,
+  operationCount: count,
+  operations: z.array(operationSummarySchema),
+});
+export type OperationsSummaryResponse = z.infer<typeof operationsSummarySchema>;
+
+export const latencyBucketSchema = z.object({ lowerBoundNs: nanos, upperBoundNs: nanos.nullable(), spans: count, errors: count });
+export type LatencyBucket = z.infer<typeof latencyBucketSchema>;
+
+export const latencyHistogramSchema = z.object({
+  startUnixNano: nanos,
+  endUnixNano: nanos,
+  spans: count,
+  errors: count,
+  minDurationNs: nanos.nullable(),
+  maxDurationNs: nanos.nullable(),
+  p50DurationNs: nanos.nullable(),
+  p95DurationNs: nanos.nullable(),
+  p99DurationNs: nanos.nullable(),
+  buckets: z.array(latencyBucketSchema).min(1),
+});
+export type LatencyHistogramResponse = z.infer<typeof latencyHistogramSchema>;
+
+export const errorGroupSchema = z.object({
+  exceptionType: z.string(),
+  message: z.string(),
+  spans: count,
+  operations: z.array(z.object({ name: z.string(), spans: count })),
+  operationCount: count,
+  firstSeenUnixNano: nanos,
+  lastSeenUnixNano: nanos,
+  exampleTraceId: z.string(),
+  exampleSpanId: z.string(),
+});
+export type ErrorGroup = z.infer<typeof errorGroupSchema>;
+
+export const errorGroupsSchema = z.object({ startUnixNano: nanos, endUnixNano: nanos, errorSpans: count, groupCount: count, groups: z.array(errorGroupSchema) });
+export type ErrorGroupsResponse = z.infer<typeof errorGroupsSchema>;
+
+/** GET /pharos/v1/service-map: services and the peers they call, with requests, errors and p95 on nodes and edges. */
+export const serviceMapNodeSchema = z.object({
+  name: z.string(),
+  kind: z.enum(['service', 'database', 'messaging', 'external']),
+  requests: z.number(),
+  errors: z.number(),
+  requestsPerSecond: z.number(),
+  errorRate: z.number(),
+  p95DurationNs: nanos.nullable(),
+  /** Virtual nodes only: `key=value` conditions for the trace search's `attr`. */
+  peerAttributes: z.array(z.string()).optional(),
+});
+export type ServiceMapNode = z.infer<typeof serviceMapNodeSchema>;
+
+export const serviceMapEdgeSchema = z.object({
+  source: z.string(),
+  target: z.string(),
+  calls: z.number(),
+  errors: z.number(),
+  callsPerSecond: z.number(),
+  errorRate: z.number(),
+  p95DurationNs: nanos.nullable(),
+});
+export type ServiceMapEdge = z.infer<typeof serviceMapEdgeSchema>;
+
+export const serviceMapSchema = z.object({
+  startUnixNano: nanos,
+  endUnixNano: nanos,
+  nodes: z.array(serviceMapNodeSchema),
+  edges: z.array(serviceMapEdgeSchema),
+});
+export type ServiceMapResponse = z.infer<typeof serviceMapSchema>;

@@ -1,6 +1,8 @@
+import { useId } from 'react';
 import { buildTimeTicks, buildValueTicks, formatTimeTick, formatValue } from '../model/chart-scale';
 import type { ChartLine } from '../model/metric-series';
 import { assignServiceColors } from '../model/service-colors';
+import { useDragZoom } from '../model/use-drag-zoom';
 
 const WIDTH = 960;
 const HEIGHT = 320;
@@ -10,6 +12,7 @@ const MARGIN = { top: 12, right: 24, bottom: 28, left: 104 };
  * An SVG line chart of `lines` over time (Unix ms), with time and value axes (values
  * labelled in `unitText`) and a legend giving each line's colour and last value.
  * Colours come from the service palette, so a line keeps its colour across reloads.
+ * Dragging across the plot zooms the page's time range to the dragged window (useDragZoom).
  */
 export function LineChart({ lines, unitText, label }: { lines: ChartLine[]; unitText: string; label: string }) {
   const all = lines.flatMap((l) => l.points);
@@ -30,10 +33,12 @@ export function LineChart({ lines, unitText, label }: { lines: ChartLine[]; unit
   const x = (timeMs: number) => MARGIN.left + ((timeMs - fromMs) / (toMs - fromMs)) * plotWidth;
   const y = (value: number) => MARGIN.top + plotHeight - ((value - minValue) / (maxValue - minValue || 1)) * plotHeight;
   const colors = assignServiceColors(lines.map((l) => l.name));
+  const zoom = useDragZoom({ fromMs, toMs, plotLeft: MARGIN.left, plotWidth, viewWidth: WIDTH });
+  const hintId = useId();
 
   return (
     <figure className="line-chart">
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={label}>
+      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={label} aria-describedby={hintId} {...zoom.svgProps}>
         <title>{label}</title>
         <g className="chart-grid">
           {valueTicks.map((v) => (
@@ -63,6 +68,7 @@ export function LineChart({ lines, unitText, label }: { lines: ChartLine[]; unit
             </g>
           );
         })}
+        {zoom.band !== undefined && <rect className="zoom-band" x={zoom.band.x} y={MARGIN.top} width={zoom.band.width} height={plotHeight} />}
       </svg>
       <figcaption>
         <ul className="chart-legend" aria-label="Legend">
@@ -77,6 +83,9 @@ export function LineChart({ lines, unitText, label }: { lines: ChartLine[]; unit
             );
           })}
         </ul>
+        <p id={hintId} className="zoom-hint muted">
+          Drag across the chart to zoom in; Zoom out is in the header.
+        </p>
       </figcaption>
     </figure>
   );

@@ -1,20 +1,22 @@
-import { useId, useState, type FormEvent } from 'react';
-import { REFRESH_INTERVALS, type RefreshIntervalId } from '../model/refresh';
-import { TIME_RANGES, absoluteRange, describeTimeRange, rangeDurationMs, resolveRange, type TimeRange, type TimeRangeId } from '../model/time-range';
-
-const CUSTOM = 'custom';
-
-/** `ms` as a `datetime-local` input value (local time, seconds precision). */
-function toLocalInput(ms: number): string {
-  const d = new Date(ms);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-}
+import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { REFRESH_INTERVALS, useRefreshing, type RefreshIntervalId } from '../model/refresh';
+import {
+  TIME_RANGES,
+  describeTimeRange,
+  formatDateTime,
+  rangeFromInputs,
+  rangeToInputs,
+  resolveRange,
+  shiftRange,
+  zoomOutRange,
+  type TimeRange,
+} from '../model/time-range';
 
 /**
- * The header's time controls: a relative preset or an absolute window (two local times),
- * zoom out (twice as wide, same centre), auto-refresh interval and a refresh button.
- * The caller keeps every choice in the URL.
+ * The header's time controls, as in Grafana: move back, the range button (opening a panel with
+ * From/To fields that take `now-6h` or a local date-time, and the quick ranges), move forward,
+ * zoom out, refresh now and the auto-refresh interval. The caller keeps every choice in the URL.
+ * Zoom in is a drag across a chart; Zoom out is its keyboard counterpart.
  */
 export function TimeRangePicker({
   value,
@@ -29,98 +31,192 @@ export function TimeRangePicker({
   onRefreshChange: (refresh: RefreshIntervalId) => void;
   onRefreshNow: () => void;
 }) {
-  const [editing, setEditing] = useState(false);
-  const id = useId();
-  const selectValue = editing || value.kind === 'absolute' ? CUSTOM : value.id;
+  const [open, setOpen] = useState(false);
+  const panelId = useId();
+  const rootRef = useRef<HTMLDivElement>(null);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const refreshing = useRefreshing();
+  const text = describeTimeRange(value);
+  const resolved = resolveRange(value);
+  const fullText =
+    value.kind === 'relative'
+      ? `${text} (now-${value.id} to now, following the clock)`
+      : `${formatDateTime(resolved.fromMs)} to ${formatDateTime(resolved.toMs)} (${timeZoneName()})`;
+  const forward = shiftRange(value, 1);
 
-  const zoomOut = () => {
-    const { fromMs, toMs } = resolveRange(value);
-    const half = rangeDurationMs(value) / 2;
-    const next = absoluteRange(fromMs - half, Math.min(Date.now(), toMs + half));
-    if (next !== undefined) onChange(next);
+  const close = (returnFocus: boolean) => {
+    setOpen(false);
+    if (returnFocus) buttonRef.current?.focus();
+  };
+  const choose = (range: TimeRange) => {
+    onChange(range);
+    close(true);
   };
 
+  // A click outside the panel closes it (focus stays where the click put it).
+  useEffect(() => {
+    if (!open) return;
+    const onPointerDown = (event: PointerEvent) => {
+      if (rootRef.current !== null && !rootRef.current.contains(event.target as Node)) setOpen(false);
+    };
+    document.addEventListener('pointerdown', onPointerDown);
+    return () => document.removeEventListener('pointerdown', onPointerDown);
+  }, [open]);
+
   return (
-    <div className="range-picker" role="group" aria-label="Time range and refresh">
-      <label>
-        <span className="visually-hidden">Time range</span>
-        <select
-          aria-label="Time range"
-          value={selectValue}
-          title={describeTimeRange(value)}
-          onChange={(e) => {
-            if (e.target.value === CUSTOM) setEditing(true);
-            else {
-              setEditing(false);
-              onChange({ kind: 'relative', id: e.target.value as TimeRangeId });
-            }
-          }}
+    <div className="range-picker" role="group" aria-label="Time range and refresh" ref={rootRef}>
+      <button type="button" className="icon-button" onClick={() => onChange(shiftRange(value, -1)!)} aria-label="Move time range back" title="Move time range back (by half its width)">
+        <span aria-hidden="true">‹</span>
+      </button>
+      <div
+        className="range-dropdown"
+        onBlur={(event) => {
+          // Tabbing out of the panel closes it (a click outside does too, see above).
+          const next = event.relatedTarget as Node | null;
+          if (open && next !== null && !event.currentTarget.contains(next)) setOpen(false);
+        }}
+      >
+        <button
+          type="button"
+          ref={buttonRef}
+          className="range-button"
+          aria-haspopup="dialog"
+          aria-expanded={open}
+          aria-controls={open ? panelId : undefined}
+          aria-label={`Time range: ${text}`}
+          title={fullText}
+          onClick={() => setOpen((o) => !o)}
         >
-          {TIME_RANGES.map((r) => (
-            <option key={r.id} value={r.id}>
-              {r.label}
-            </option>
-          ))}
-          <option value={CUSTOM}>{value.kind === 'absolute' ? describeTimeRange(value) : 'Custom range…'}</option>
-        </select>
-      </label>
-      {(editing || value.kind === 'absolute') && (
-        <AbsoluteRangeForm
-          key={`${id}:${JSON.stringify(value)}`}
-          value={value}
-          onApply={(range) => {
-            setEditing(false);
-            onChange(range);
-          }}
-        />
-      )}
-      <button type="button" onClick={zoomOut} aria-label="Zoom out: twice the time range" title="Zoom out">
-        −
+          <span aria-hidden="true" className="range-clock">
+            ◷
+          </span>
+          <span className="range-text">
+            {text}
+          </span>
+          <span aria-hidden="true" className="range-caret">
+            ▾
+          </span>
+        </button>
+        {open && <RangePanel id={panelId} value={value} onChoose={choose} onCancel={() => close(true)} />}
+      </div>
+      <button
+        type="button"
+        className="icon-button"
+        onClick={() => forward !== undefined && onChange(forward)}
+        disabled={forward === undefined}
+        aria-label="Move time range forward"
+        title={forward === undefined ? 'The range already ends now' : 'Move time range forward (by half its width, not past now)'}
+      >
+        <span aria-hidden="true">›</span>
       </button>
-      <label>
-        <span className="visually-hidden">Auto-refresh</span>
-        <select aria-label="Auto-refresh" value={refresh} onChange={(e) => onRefreshChange(e.target.value as RefreshIntervalId)}>
-          {REFRESH_INTERVALS.map((r) => (
-            <option key={r.id} value={r.id}>
-              {r.id === 'off' ? 'Auto-refresh off' : `Every ${r.label}`}
-            </option>
-          ))}
-        </select>
-      </label>
-      <button type="button" onClick={onRefreshNow} aria-label="Refresh now" title="Refresh now">
-        ⟳
+      <button
+        type="button"
+        className="icon-button"
+        onClick={() => onChange(zoomOutRange(value))}
+        aria-label="Zoom out"
+        aria-description="Doubles the time range. To zoom in, drag across a chart's time axis."
+        title="Zoom out: twice the time range (to zoom in, drag across a chart)"
+      >
+        <span aria-hidden="true">⊖</span>
       </button>
+      <span className="range-divider" aria-hidden="true" />
+      <button type="button" className="icon-button" onClick={onRefreshNow} aria-label="Refresh now" title="Refresh now" aria-busy={refreshing}>
+        <span aria-hidden="true" className={refreshing ? 'refresh-icon refreshing' : 'refresh-icon'}>
+          ⟳
+        </span>
+      </button>
+      <select aria-label="Auto-refresh" className="refresh-select" value={refresh} onChange={(e) => onRefreshChange(e.target.value as RefreshIntervalId)} title="Auto-refresh interval">
+        {REFRESH_INTERVALS.map((r) => (
+          <option key={r.id} value={r.id}>
+            {r.id === 'off' ? 'Auto-refresh off' : `Every ${r.label}`}
+          </option>
+        ))}
+      </select>
     </div>
   );
 }
 
-function AbsoluteRangeForm({ value, onApply }: { value: TimeRange; onApply: (range: TimeRange) => void }) {
-  const initial = resolveRange(value);
-  const [from, setFrom] = useState(toLocalInput(initial.fromMs));
-  const [to, setTo] = useState(toLocalInput(initial.toMs));
+/** The local time zone's name and UTC offset (`Europe/Paris, UTC+01:00`). */
+function timeZoneName(): string {
+  const offsetMin = -new Date().getTimezoneOffset();
+  const sign = offsetMin < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMin);
+  const offset = `UTC${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return zone === undefined || zone === 'UTC' ? offset : `${zone}, ${offset}`;
+}
+
+/** The picker's panel: From/To fields with Apply, and the quick ranges. Escape closes it. */
+function RangePanel({ id, value, onChoose, onCancel }: { id: string; value: TimeRange; onChoose: (range: TimeRange) => void; onCancel: () => void }) {
+  const initial = rangeToInputs(value);
+  const [fromText, setFromText] = useState(initial.fromText);
+  const [toText, setToText] = useState(initial.toText);
   const [problem, setProblem] = useState('');
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    const fromMs = new Date(from).getTime();
-    const toMs = new Date(to).getTime();
-    const range = Number.isFinite(fromMs) && Number.isFinite(toMs) && toMs > fromMs ? absoluteRange(fromMs, toMs) : undefined;
-    if (range === undefined) setProblem('“To” must be at least a second after “From”.');
-    else onApply(range);
+  const fromRef = useRef<HTMLInputElement>(null);
+  const headingId = useId();
+  const hintId = useId();
+  const problemId = useId();
+
+  useEffect(() => {
+    fromRef.current?.focus();
+    fromRef.current?.select();
+  }, []);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const result = rangeFromInputs(fromText, toText);
+    if ('problem' in result) setProblem(result.problem);
+    else onChoose(result.range);
   };
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Escape') {
+      event.stopPropagation();
+      onCancel();
+    }
+  };
+  const describedBy = problem === '' ? hintId : `${hintId} ${problemId}`;
+
   return (
-    <form className="absolute-range" onSubmit={submit}>
-      <label>
-        From <input type="datetime-local" step={1} value={from} onChange={(e) => setFrom(e.target.value)} required />
-      </label>
-      <label>
-        To <input type="datetime-local" step={1} value={to} onChange={(e) => setTo(e.target.value)} required />
-      </label>
-      <button type="submit">Apply</button>
-      {problem !== '' && (
-        <span role="alert" className="error-text">
-          {problem}
-        </span>
-      )}
-    </form>
+    <div id={id} className="range-panel" role="dialog" aria-labelledby={headingId} onKeyDown={onKeyDown}>
+      <form className="range-form" onSubmit={submit} noValidate>
+        <h2 id={headingId}>Time range</h2>
+        <label>
+          From
+          <input ref={fromRef} value={fromText} onChange={(e) => setFromText(e.target.value)} aria-describedby={describedBy} aria-invalid={problem.startsWith('“From”')} spellCheck={false} autoComplete="off" />
+        </label>
+        <label>
+          To
+          <input value={toText} onChange={(e) => setToText(e.target.value)} aria-describedby={describedBy} aria-invalid={problem.startsWith('“To”')} spellCheck={false} autoComplete="off" />
+        </label>
+        <p id={hintId} className="range-hint muted">
+          <code>now-6h</code>, <code>now</code> or a local time such as <code>{formatDateTime(Date.now() - 3_600_000).slice(0, 16)}</code> ({timeZoneName()}).
+        </p>
+        {problem !== '' && (
+          <p id={problemId} role="alert" className="error-text">
+            {problem}
+          </p>
+        )}
+        <div className="range-form-actions">
+          <button type="submit" className="primary">
+            Apply time range
+          </button>
+        </div>
+      </form>
+      <div className="quick-ranges">
+        <h3 id={`${headingId}-quick`}>Quick ranges</h3>
+        <ul aria-labelledby={`${headingId}-quick`}>
+          {TIME_RANGES.map((r) => {
+            const current = value.kind === 'relative' && value.id === r.id;
+            return (
+              <li key={r.id}>
+                <button type="button" className="quick-range" aria-current={current ? 'true' : undefined} onClick={() => onChoose({ kind: 'relative', id: r.id })}>
+                  {r.label}
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      </div>
+    </div>
   );
 }

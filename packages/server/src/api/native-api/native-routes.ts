@@ -21,6 +21,10 @@ import {
   parseStatusParam,
   parseTraceIdParam,
   servicesSummaryToJson,
+  operationsSummaryToJson,
+  latencyHistogramToJson,
+  errorGroupsToJson,
+  serviceMapToJson,
   spansToOtlpJson,
   traceSummaryToJson,
   type LogHistogramJson,
@@ -29,12 +33,17 @@ import {
   type MetricSeriesJson,
   type OtlpResourceSpansJson,
   type ServicesSummaryJson,
+  type OperationsSummaryJson,
+  type LatencyHistogramJson,
+  type ErrorGroupsJson,
+  type ServiceMapJson,
   type TraceSummaryJson,
 } from '../../query/index.js';
 import { MAX_LOG_HISTOGRAM_BUCKETS, MAX_SUMMARY_BUCKETS, type LogFilter, type LogSearchQuery, type MetricInfo, type MetricSelector, type QueryOptions, type StoreStats } from '../../storage/index.js';
 import { nativeErrorBody } from '../error-response.js';
 import type { QueryContext } from '../query-context.js';
 import { PHAROS_VERSION } from '../../version.js';
+import { MAX_OPERATIONS_LIMIT } from '../../storage/index.js';
 
 const DEFAULT_TRACE_LIMIT = 20;
 const DEFAULT_LOG_LIMIT = 100;
@@ -42,6 +51,10 @@ const DEFAULT_SERIES_LIMIT = 1000;
 const DEFAULT_POINT_LIMIT = 1000;
 const DEFAULT_SUMMARY_BUCKETS = 30;
 const DEFAULT_LOG_HISTOGRAM_BUCKETS = 60;
+const DEFAULT_OPERATIONS_LIMIT = 200;
+const DEFAULT_ERROR_GROUPS_LIMIT = 10;
+/** The most error groups one answer may hold. */
+const MAX_ERROR_GROUPS_LIMIT = 1000;
 
 export interface NativeApiOptions {
   /** Reported by /pharos/v1/status; defaults to @pharos/server's package.json version. */
@@ -60,6 +73,24 @@ function spanKindName(kind: number): string {
   return SPAN_KIND_NAMES[kind] ?? 'unspecified';
 }
 
+const SERVICE_SIGNALS = ['traces', 'logs', 'metrics'] as const;
+
+/**
+ * Reads /services' `signal` (repeatable: `traces`, `logs`, `metrics`, or `all` for the three).
+ * Undefined when absent, which means traces only, as before the parameter existed: trace
+ * search lists services with spans.
+ */
+function parseServiceSignals(params: QueryParams): Array<(typeof SERVICE_SIGNALS)[number]> | undefined {
+  const texts = params.many('signal').map((t) => t.trim().toLowerCase());
+  if (texts.length === 0) return undefined;
+  if (texts.includes('all')) return [...SERVICE_SIGNALS];
+  return texts.map((text) => {
+    const signal = SERVICE_SIGNALS.find((s) => s === text);
+    if (signal === undefined) throw invalidParam('signal', `must be traces, logs, metrics or all, got ${quoteValue(text)}`);
+    return signal;
+  });
+}
+
 /** The log filter parameters shared by /logs and /logs/histogram: range, service, severity, q, attr, traceId. */
 function logFilterOf(params: QueryParams): LogFilter {
   const severityText = params.one('severity');
@@ -75,7 +106,7 @@ function logFilterOf(params: QueryParams): LogFilter {
 }
 
 /**
- * Adds the native JSON API under `/pharos/v1` to `app`: services, their RED summary and operations, trace
+ * Adds the native JSON API under `/pharos/v1` to `app`: services, their RED summary and operations, the service map, trace
  * search and OTLP/JSON trace detail, log search with cursor paging and log counts over
  * time by severity, metric metadata,
  * series and points, and store status. Times in are RFC 3339, Unix milliseconds or
@@ -106,7 +137,8 @@ export function registerNativeApi(app: FastifyInstance, ctx: QueryContext, apiOp
       scope.get('/services', async (request): Promise<{ services: string[] }> => {
         const params = QueryParams.from(request.query);
         const range = parseOptionalNativeRange(params, nowUnixNano());
-        return { services: await ctx.store.listServices(range, options()) };
+        const signals = parseServiceSignals(params);
+        return { services: await (signals === undefined ? ctx.store.listServices(range, options()) : ctx.store.listServicesBySignal(signals, range, options())) };
       });
 
       scope.get('/services/summary', async (request): Promise<ServicesSummaryJson> => {
@@ -116,12 +148,43 @@ export function registerNativeApi(app: FastifyInstance, ctx: QueryContext, apiOp
         return servicesSummaryToJson(range, await ctx.store.summarizeServices({ range, bucketCount }, options()));
       });
 
+      scope.get('/service-map', async (request): Promise<ServiceMapJson> => {
+        const range = parseNativeRange(QueryParams.from(request.query), nowUnixNano());
+        return serviceMapToJson(range, await ctx.store.getServiceMap(range, options()));
+      });
+
       scope.get<{ Params: { service: string } }>('/services/:service/operations', async (request): Promise<{ operations: Array<{ name: string; spanKind: string }> }> => {
         const service = parseNameParam('service', request.params.service);
         const params = QueryParams.from(request.query);
         const range = parseOptionalNativeRange(params, nowUnixNano());
         const operations = await ctx.store.listOperations(service, range, options());
         return { operations: operations.map((o) => ({ name: o.name, spanKind: spanKindName(o.spanKind) })) };
+      });
+
+      scope.get<{ Params: { service: string } }>('/services/:service/operations/summary', async (request): Promise<OperationsSummaryJson> => {
+        const service = parseNameParam('service', request.params.service);
+        const params = QueryParams.from(request.query);
+        const range = parseNativeRange(params, nowUnixNano());
+        const bucketCount = parseBoundedInteger(params, 'buckets', DEFAULT_SUMMARY_BUCKETS, 1, MAX_SUMMARY_BUCKETS);
+        const limit = parseLimit(params, 'limit', DEFAULT_OPERATIONS_LIMIT, Math.min(ctx.maxQueryLimit, MAX_OPERATIONS_LIMIT));
+        return operationsSummaryToJson(range, await ctx.store.summarizeOperations({ range, service, bucketCount, limit }, options()));
+      });
+
+      scope.get<{ Params: { service: string } }>('/services/:service/latency', async (request): Promise<LatencyHistogramJson> => {
+        const service = parseNameParam('service', request.params.service);
+        const params = QueryParams.from(request.query);
+        const range = parseNativeRange(params, nowUnixNano());
+        const kindText = params.one('kind');
+        const spanKind = kindText === undefined ? undefined : parseSpanKindParam('kind', kindText);
+        return latencyHistogramToJson(range, await ctx.store.histogramLatency({ range, service, operation: params.one('operation'), spanKind }, options()));
+      });
+
+      scope.get<{ Params: { service: string } }>('/services/:service/errors', async (request): Promise<ErrorGroupsJson> => {
+        const service = parseNameParam('service', request.params.service);
+        const params = QueryParams.from(request.query);
+        const range = parseNativeRange(params, nowUnixNano());
+        const limit = parseLimit(params, 'limit', DEFAULT_ERROR_GROUPS_LIMIT, Math.min(ctx.maxQueryLimit, MAX_ERROR_GROUPS_LIMIT));
+        return errorGroupsToJson(range, await ctx.store.groupErrors({ range, service, limit }, options()));
       });
 
       scope.get('/traces', async (request): Promise<{ traces: TraceSummaryJson[] }> => {
@@ -137,6 +200,7 @@ export function registerNativeApi(app: FastifyInstance, ctx: QueryContext, apiOp
             ...parseDurationBounds(params),
             statusCode: statusText === undefined ? undefined : parseStatusParam('status', statusText),
             spanKind: kindText === undefined ? undefined : parseSpanKindParam('kind', kindText),
+            parentService: params.one('parentService'),
             limit: parseLimit(params, 'limit', DEFAULT_TRACE_LIMIT, ctx.maxQueryLimit),
           },
           options(),

@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPharosError, type LogRecord, type Span, type TelemetryBatch } from '@pharos/core';
 import type { LogHistogramQuery, TelemetryStore, TimeRange } from '../interface.js';
 import { hexId, makeFullBatch, makeLog, makeSpan } from './fixtures.js';
+import { describeServiceMapCases } from './service-map-cases.js';
+import { describeServicesBySignalCases } from './services-by-signal-cases.js';
+import { describeLogPageCases } from './log-page-cases.js';
+import { describeServiceDetailCases } from './service-detail-cases.js';
 
 /** Creates a fresh, empty store, and how to dispose of it. */
 export type StoreFactory = () => Promise<{ store: TelemetryStore; dispose: () => Promise<void> }>;
@@ -95,6 +99,11 @@ export function describeStoreConformance(backendName: string, createStore: Store
     it('derives service dependencies from parent/child spans', async () => {
       expect(await store.getDependencies(range, Q)).toEqual([{ parent: 'frontend', child: 'payment', callCount: 1 }]);
     });
+
+    describeServiceMapCases(() => store, base);
+    describeServicesBySignalCases(() => store, base);
+    describeLogPageCases(() => store, base);
+    describeServiceDetailCases(() => store, base);
 
     describe('services summary (RED)', () => {
       // A window of its own, three hours back, so the other cases' data stays out of it.

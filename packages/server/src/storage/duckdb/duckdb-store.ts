@@ -16,7 +16,9 @@ import type {
   Operation,
   PartitionInfo,
   QueryOptions,
+  ServiceMap,
   ServicesSummary,
+  ServiceSignal,
   ServicesSummaryQuery,
   StoreStats,
   TelemetryStore,
@@ -26,10 +28,12 @@ import type {
 } from '../interface.js';
 import {
   INGEST_POSITION_TABLE,
+  PARTITION_TIME_COLUMN,
   SIGNALS,
   createIngestPositionSql,
   createPartitionSql,
   dayIndexOf,
+  dayIndexFromKey,
   dayKeyOf,
   dayStartUnixNano,
   parsePartitionTableName,
@@ -50,8 +54,13 @@ import {
 } from './row-codec.js';
 import { SqlConditions } from './sql-filters.js';
 import { assembleServicesSummary, summaryBucketNs } from '../services-summary.js';
+import { assembleServiceMap } from '../service-map.js';
+import { rowToServiceMapRow, serviceMapSql } from './service-map-sql.js';
 import { SEVERITY_BANDS, assembleLogHistogram, logHistogramBucketNs } from '../log-histogram.js';
 import { StagingWriter, type StagedWork } from './staging-writer.js';
+import type { ErrorGroups, ErrorGroupsQuery, LatencyHistogram, LatencyHistogramQuery, OperationsSummary, OperationsSummaryQuery } from '../interface.js';
+import { assembleLatencyHistogram, assembleOperationsSummary } from '../service-detail.js';
+import { errorGroupsSql, latencyHistogramSql, operationsSummarySql, rowToLatencyHistogramRow, rowToOperationSummaryRow, rowsToErrorGroups } from './service-detail-sql.js';
 
 type Row = Record<string, unknown>;
 type Param = string | number | bigint | boolean;
@@ -78,6 +87,9 @@ export interface DuckDbStoreOptions {
 }
 
 const DATABASE_FILE = 'pharos.duckdb';
+
+/** The tables holding each signal a service can be listed by. */
+const SERVICE_SIGNAL_TABLES: Record<ServiceSignal, Signal> = { traces: 'spans', logs: 'logs', metrics: 'metrics' };
 
 /** Opens (or creates) the embedded DuckDB store in `options.dataDir`. */
 export async function openDuckDbStore(options: DuckDbStoreOptions): Promise<DuckDbStore> {
@@ -281,9 +293,17 @@ export class DuckDbStore implements TelemetryStore {
     if (q.maxDurationNs !== undefined) c.add('duration_ns <= ?', q.maxDurationNs);
     if (q.statusCode !== undefined) c.add('status_code = ?', q.statusCode);
     if (q.spanKind !== undefined) c.add('kind = ?', q.spanKind);
+    if (q.parentService !== undefined) {
+      // The parent may start before the range (by up to a day: its partitions are included).
+      c.add(
+        `s.service_name <> ? AND EXISTS (SELECT 1 FROM ${this.source('spans', q.range, 1)!} p WHERE p.trace_id = s.trace_id AND p.span_id = s.parent_span_id AND p.service_name = ?)`,
+        q.parentService,
+        q.parentService,
+      );
+    }
     c.addAttributeFilters(q.attributes);
     const matched = await this.query(
-      `SELECT trace_id, max(start_ns) AS last_start FROM ${source} ${c.where()} GROUP BY trace_id ORDER BY last_start DESC LIMIT ?`,
+      `SELECT trace_id, max(start_ns) AS last_start FROM ${source} AS s ${c.where()} GROUP BY trace_id ORDER BY last_start DESC LIMIT ?`,
       [...c.params, q.limit],
       options,
     );
@@ -354,11 +374,24 @@ export class DuckDbStore implements TelemetryStore {
     return result;
   }
 
-  async listServices(range: TimeRange | undefined, options: QueryOptions): Promise<string[]> {
-    const source = this.source('spans', range);
-    if (source === undefined) return [];
-    const c = rangeConditions('start_ns', range);
-    const rows = await this.query(`SELECT DISTINCT service_name FROM ${source} ${c.where()} ORDER BY 1`, c.params, options);
+  listServices(range: TimeRange | undefined, options: QueryOptions): Promise<string[]> {
+    return this.listServicesBySignal(['traces'], range, options);
+  }
+
+  async listServicesBySignal(signals: readonly ServiceSignal[], range: TimeRange | undefined, options: QueryOptions): Promise<string[]> {
+    // One DISTINCT per signal over its day tables; UNION merges them and drops the duplicates.
+    const selects: string[] = [];
+    const params: Param[] = [];
+    for (const signal of new Set(signals)) {
+      const table = SERVICE_SIGNAL_TABLES[signal];
+      const source = this.source(table, range);
+      if (source === undefined) continue;
+      const c = rangeConditions(PARTITION_TIME_COLUMN[table], range);
+      selects.push(`SELECT DISTINCT service_name FROM ${source} ${c.where()}`);
+      params.push(...c.params);
+    }
+    if (selects.length === 0) return [];
+    const rows = await this.query(`SELECT service_name FROM (${selects.join(' UNION ')}) ORDER BY 1`, params, options);
     return rows.map((r) => String(r.service_name));
   }
 
@@ -432,6 +465,35 @@ export class DuckDbStore implements TelemetryStore {
     );
   }
 
+  async summarizeOperations(q: OperationsSummaryQuery, options: QueryOptions): Promise<OperationsSummary> {
+    const source = this.source('spans', q.range);
+    if (source === undefined) return assembleOperationsSummary(q, []);
+    const { sql, params } = operationsSummarySql(source, q);
+    return assembleOperationsSummary(q, (await this.query(sql, params, options)).map(rowToOperationSummaryRow));
+  }
+
+  async histogramLatency(q: LatencyHistogramQuery, options: QueryOptions): Promise<LatencyHistogram> {
+    const source = this.source('spans', q.range);
+    if (source === undefined) return assembleLatencyHistogram(rowToLatencyHistogramRow(undefined));
+    const { sql, params } = latencyHistogramSql(source, q);
+    const [row] = await this.query(sql, params, options);
+    return assembleLatencyHistogram(rowToLatencyHistogramRow(row));
+  }
+
+  async groupErrors(q: ErrorGroupsQuery, options: QueryOptions): Promise<ErrorGroups> {
+    const source = this.source('spans', q.range);
+    if (source === undefined) return rowsToErrorGroups([]);
+    const { sql, params } = errorGroupsSql(source, q);
+    return rowsToErrorGroups(await this.query(sql, params, options));
+  }
+
+  async getServiceMap(range: TimeRange, options: QueryOptions): Promise<ServiceMap> {
+    const source = this.source('spans', range);
+    if (source === undefined) return assembleServiceMap([]);
+    const rows = await this.query(serviceMapSql(source), [range.startUnixNano, range.endUnixNano], options);
+    return assembleServiceMap(rows.map(rowToServiceMapRow));
+  }
+
   // ---------------------------------------------------------------- logs
 
   /** The conditions of a log filter (range, services, severity, text, attributes, trace), shared by search and histogram. */
@@ -469,17 +531,39 @@ export class DuckDbStore implements TelemetryStore {
         cursor.rowId,
       );
     }
-    const rows = await this.query(
-      `SELECT * FROM ${source} ${c.where()} ORDER BY ts_ns DESC, part DESC, row_id DESC LIMIT ?`,
+    // Late materialization, by hand: first the page's keys (time, day, rowid) from the narrow
+    // columns that the filter and the order read, then only those rows in full. In one step,
+    // DuckDB's TOP_N carried every column of every row its scan let through: with 1,000,000
+    // records in the last hour, EXPLAIN ANALYZE showed 72,120 wide rows into TOP_N (about 30
+    // of 40-50 ms); the narrow top-N takes 11 ms and fetching 101 rows by rowid 2-7 ms
+    // (docs/benchmarks.md). Joining the keys back in SQL scanned the whole table (190 ms), hence
+    // two queries. Rowids are stable here: log tables are only appended to or dropped whole.
+    const deadline = Date.now() + options.timeoutMs;
+    const keys = await this.query(
+      `SELECT ts_ns, part, row_id FROM ${source} ${c.where()} ORDER BY ts_ns DESC, part DESC, row_id DESC LIMIT ?`,
       [...c.params, q.limit + 1],
       options,
     );
-    const shared = new SharedObjectCache();
-    const page = rows.slice(0, q.limit);
+    const page = keys.slice(0, q.limit);
     const last = page[page.length - 1];
+    if (last === undefined) return { records: [] };
+    const rowIdsByDay = new Map<string, bigint[]>();
+    for (const key of page) {
+      const day = String(key.part);
+      rowIdsByDay.set(day, [...(rowIdsByDay.get(day) ?? []), key.row_id as bigint]);
+    }
+    // Safe to inline: day keys and rowids come from the query above (digits only).
+    const fetch = [...rowIdsByDay].map(
+      ([day, rowIds]) => `SELECT *, '${day}' AS part, rowid AS row_id FROM ${partitionTableName('logs', dayIndexFromKey(day)!)} WHERE rowid IN (${rowIds.join(', ')})`,
+    );
+    const rows = await this.query(fetch.join(' UNION ALL '), [], { timeoutMs: Math.max(1, deadline - Date.now()) });
+    const rowByKey = new Map(rows.map((r) => [`${String(r.part)}:${String(r.row_id)}`, r]));
+    const shared = new SharedObjectCache();
+    // A row missing from the second answer was in a day table that retention dropped in between.
+    const pageRows = page.map((key) => rowByKey.get(`${String(key.part)}:${String(key.row_id)}`)).filter((r) => r !== undefined);
     return {
-      records: page.map((r) => rowToLog(r, shared)),
-      nextCursor: rows.length > q.limit && last !== undefined ? encodeLogCursor(last.ts_ns as bigint, String(last.part), last.row_id as bigint) : undefined,
+      records: pageRows.map((r) => rowToLog(r, shared)),
+      nextCursor: keys.length > q.limit ? encodeLogCursor(last.ts_ns as bigint, String(last.part), last.row_id as bigint) : undefined,
     };
   }
 

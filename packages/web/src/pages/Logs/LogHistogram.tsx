@@ -1,6 +1,8 @@
+import { useId } from 'react';
 import type { LogHistogramResponse } from '../../api';
 import { formatTimeUnixNano } from '../../model/format';
 import { SEVERITY_BANDS, SEVERITY_COLORS, totalCount } from '../../model/log-severity';
+import { useDragZoom } from '../../model/use-drag-zoom';
 
 const WIDTH = 1000;
 const HEIGHT = 140;
@@ -9,7 +11,8 @@ const AXIS_HEIGHT = 18;
 /**
  * Log counts over time as stacked SVG bars, one bar per bucket, bands stacked from trace
  * (bottom) to fatal (top). Each bar has a <title> with its time and counts; the figure's
- * label sums it up for screen readers.
+ * label sums it up for screen readers. Dragging across it zooms the page's time range to the
+ * dragged window (useDragZoom).
  */
 export function LogHistogram({ histogram }: { histogram: LogHistogramResponse }) {
   const buckets = histogram.buckets;
@@ -24,10 +27,15 @@ export function LogHistogram({ histogram }: { histogram: LogHistogramResponse })
     .map(([band, n]) => `${n} ${band}`)
     .join(', ') || 'none'}`;
   const tickIndexes = buckets.length <= 1 ? [0] : [0, Math.floor(buckets.length / 2), buckets.length - 1];
+  // The bars split the width evenly between the buckets, so the axis runs to the last bucket's end.
+  const fromMs = Number(BigInt(histogram.startUnixNano) / 1_000_000n);
+  const axisNs = buckets.length > 0 ? BigInt(histogram.bucketNs) * BigInt(buckets.length) : BigInt(histogram.endUnixNano) - BigInt(histogram.startUnixNano);
+  const zoom = useDragZoom({ fromMs, toMs: fromMs + Number(axisNs / 1_000_000n), plotLeft: 0, plotWidth: WIDTH, viewWidth: WIDTH });
+  const hintId = useId();
 
   return (
     <figure className="log-histogram">
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} preserveAspectRatio="none" role="img" aria-label={label} width="100%" height={HEIGHT}>
+      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} preserveAspectRatio="none" role="img" aria-label={label} aria-describedby={hintId} width="100%" height={HEIGHT} {...zoom.svgProps}>
         <line x1={0} x2={WIDTH} y1={plotHeight} y2={plotHeight} className="histogram-axis" />
         {buckets.map((bucket, i) => {
           let y = plotHeight;
@@ -49,6 +57,7 @@ export function LogHistogram({ histogram }: { histogram: LogHistogramResponse })
             </g>
           );
         })}
+        {zoom.band !== undefined && <rect className="zoom-band" x={zoom.band.x} y={0} width={zoom.band.width} height={plotHeight} />}
       </svg>
       <div className="histogram-ticks muted" aria-hidden="true">
         {tickIndexes.map((i) => (
@@ -62,6 +71,9 @@ export function LogHistogram({ histogram }: { histogram: LogHistogramResponse })
             {band} ({n})
           </span>
         ))}
+        <span id={hintId} className="zoom-hint muted">
+          Drag across the chart to zoom in; Zoom out is in the header.
+        </span>
       </figcaption>
     </figure>
   );

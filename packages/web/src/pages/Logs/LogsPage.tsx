@@ -1,19 +1,19 @@
-import { useId, useState, type FormEvent } from 'react';
-import { fetchLogHistogram, fetchServices, searchLogs, type KeyValueJson, type LogFilterParams, type LogRecord, type RangeParams } from '../../api';
-import { Link } from '../../components/Link';
-import { EmptyState, ErrorView, Loading } from '../../components/StateViews';
-import { formatAnyValue } from '../../model/attributes';
-import { formatTimeUnixNano } from '../../model/format';
-import { buildTraceHref } from '../../model/hrefs';
-import { SEVERITY_BANDS, SEVERITY_COLORS, parseSeverityChoice, severityBandOf, type SeverityBand } from '../../model/log-severity';
+import { useEffect, useState, type FormEvent } from 'react';
+import { fetchLogHistogram, fetchServices, type LogFilterParams, type RangeParams } from '../../api';
+import { ErrorView, Loading } from '../../components/StateViews';
+import { ServiceSelect } from '../../components/ServiceSelect';
+import { SEVERITY_BANDS, parseSeverityChoice, type SeverityBand } from '../../model/log-severity';
+import { RefreshTickContext, useRefreshTick } from '../../model/refresh';
 import { useLocation, useSetSearchParams } from '../../model/router';
-import { resolveRange, timeRangeKey, timeRangeQuery, type TimeRange } from '../../model/time-range';
+import { TIME_RANGES, rangeDurationMs, rangeParams, resolveRange, timeRangeKey, timeRangeQuery, type TimeRange } from '../../model/time-range';
 import { useAsync } from '../../model/use-async';
 import { LogHistogram } from './LogHistogram';
-import { ServiceSelect } from '../../components/ServiceSelect';
+import { LogList } from './LogList';
+import './logs-page.css';
 
-const PAGE_SIZE = 100;
 const HISTOGRAM_BUCKETS = 60;
+/** While live tail is on, the histogram is asked again this often (it slides with now). */
+const LIVE_HISTOGRAM_MS = 5000;
 
 /** The log search as it is kept in the URL query (`attr` repeats). */
 interface LogsForm {
@@ -38,50 +38,126 @@ function toFilterParams(form: LogsForm, range: RangeParams): LogFilterParams {
 }
 
 /** `start`/`end` in Unix milliseconds for `range` (a relative one ending now). */
-function absoluteRange(range: TimeRange): RangeParams {
+function pinRange(range: TimeRange): RangeParams {
   const { fromMs, toMs } = resolveRange(range);
   return { start: String(fromMs), end: String(toMs) };
 }
 
 /**
  * The range pinned to absolute times while `key` (the range and the search) stays the same,
- * so that the histogram and every "Load more" page cover exactly the same window.
+ * so that every page of the list covers exactly the same window however long the reader
+ * scrolls (new records come in through live tail or a refresh, on top).
  */
 function usePinnedRange(range: TimeRange, key: string): RangeParams {
-  const [pinned, setPinned] = useState(() => ({ key, range: absoluteRange(range) }));
+  const [pinned, setPinned] = useState(() => ({ key, range: pinRange(range) }));
   if (pinned.key === key) return pinned.range;
-  const next = { key, range: absoluteRange(range) };
+  const next = { key, range: pinRange(range) };
   setPinned(next);
   return next.range;
 }
 
+/** The shortest relative preset at least as long as `range`: where live tail goes from an absolute range. */
+function relativeRangeCovering(range: TimeRange): TimeRange {
+  if (range.kind === 'relative') return range;
+  const durationMs = rangeDurationMs(range);
+  const preset = TIME_RANGES.find((r) => r.seconds * 1000 >= durationMs) ?? TIME_RANGES[TIME_RANGES.length - 1];
+  return { kind: 'relative', id: preset.id };
+}
+
+/** A counter bumped every `intervalMs` while `on`. */
+function useTicker(on: boolean, intervalMs: number): number {
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    if (!on) return;
+    const timer = setInterval(() => setTick((n) => n + 1), intervalMs);
+    return () => clearInterval(timer);
+  }, [on, intervalMs]);
+  return tick;
+}
+
 /**
- * `/logs`: a search (text, service, minimum severity, attribute filters) whose state is the
- * URL query, a histogram of the matching records by severity, and the records newest first.
+ * `/logs`: a search (text in the body, service, minimum severity, attribute filters) whose
+ * state is the URL query, a histogram of the matching records by severity, and the records
+ * newest first in a virtualised list with infinite scroll and live tail (`live=1`).
  */
 export function LogsPage({ range }: { range: TimeRange }) {
   const { search } = useLocation();
+  const setSearch = useSetSearchParams();
   const form = readForm(search);
-  // Searching again with the same values picks up records that arrived since.
+  const formKey = JSON.stringify(form);
+  const refreshTick = useRefreshTick();
+  // Live tail follows the present, so it needs a range that ends now.
+  const liveAvailable = range.kind === 'relative';
+  const live = search.get('live') === '1' && liveAvailable;
+  // Searching again with the same values starts the list again from the newest records.
   const [searchCount, setSearchCount] = useState(0);
-  const pinned = usePinnedRange(range, `${timeRangeKey(range)}|${JSON.stringify(form)}|${searchCount}`);
-  const params = toFilterParams(form, pinned);
-  const paramsKey = JSON.stringify(params);
-  const histogram = useAsync(`log-histogram:${paramsKey}`, (signal) => fetchLogHistogram({ ...params, buckets: HISTOGRAM_BUCKETS }, signal));
+  const searchKey = `${timeRangeKey(range)}|${formKey}|${searchCount}`;
+  const pinned = usePinnedRange(range, searchKey);
+  const listParams = toFilterParams(form, pinned);
+  // The histogram is asked for once the list's first page is in: on two cores, three queries
+  // at once slowed the first page down (see LiveHistogram).
+  const [listSettledKey, setListSettledKey] = useState<string | undefined>(undefined);
   const filtered = form.q !== '' || form.service !== '' || form.severity !== '' || form.attr.length > 0;
 
+  const setLive = (on: boolean) => setSearch(on ? { live: '1', ...timeRangeQuery(relativeRangeCovering(range)) } : { live: undefined });
+  // A zoom (or the picker) to an absolute window ends live tail: the URL says so too.
+  const liveStale = search.get('live') === '1' && !liveAvailable;
+  useEffect(() => {
+    if (liveStale) setSearch({ live: undefined }, { replace: true });
+  }, [liveStale, setSearch]);
+
   return (
-    <section aria-labelledby="logs-title">
+    <section aria-labelledby="logs-title" className="logs-page">
       <h1 id="logs-title">Logs</h1>
       {/* Remounted when the URL changes (back/forward, a link), so the fields show the URL's search. */}
       <LogsFormView key={search.toString()} initial={form} range={range} onSearch={() => setSearchCount((n) => n + 1)} />
-      <div aria-live="polite">
-        {histogram.kind === 'loading' && <Loading what="the log histogram" />}
-        {histogram.kind === 'error' && <ErrorView what="the log histogram" error={histogram.error} />}
-        {histogram.kind === 'ready' && <LogHistogram histogram={histogram.data} />}
-        <LogList key={paramsKey} params={params} range={range} filtered={filtered} />
-      </div>
+      <LiveHistogram form={form} range={range} searchKey={searchKey} live={live} start={listSettledKey === searchKey} />
+      <LogList
+        params={listParams}
+        searchKey={searchKey}
+        range={range}
+        filtered={filtered}
+        live={live}
+        liveAvailable={liveAvailable}
+        onLiveChange={setLive}
+        refreshTick={refreshTick}
+        onSearchAgain={() => setSearchCount((n) => n + 1)}
+        onFirstPageSettled={setListSettledKey}
+      />
     </section>
+  );
+}
+
+/**
+ * The histogram of the search over the page's range, asked with the range as the server
+ * resolves it (`now-1h`), so that a refresh, and live tail every LIVE_HISTOGRAM_MS, slide it
+ * along with now; the previous chart stays until the new one arrives.
+ */
+function LiveHistogram({ form, range, searchKey, live, start }: { form: LogsForm; range: TimeRange; searchKey: string; live: boolean; start: boolean }) {
+  const liveTick = useTicker(live, LIVE_HISTOGRAM_MS);
+  const refreshTick = useRefreshTick();
+  if (!start) {
+    return (
+      <div className="log-histogram-slot">
+        <Loading what="the log histogram" />
+      </div>
+    );
+  }
+  return (
+    <RefreshTickContext.Provider value={refreshTick + liveTick}>
+      <HistogramView params={toFilterParams(form, rangeParams(range))} searchKey={searchKey} />
+    </RefreshTickContext.Provider>
+  );
+}
+
+function HistogramView({ params, searchKey }: { params: LogFilterParams; searchKey: string }) {
+  const histogram = useAsync(`log-histogram:${searchKey}`, (signal) => fetchLogHistogram({ ...params, buckets: HISTOGRAM_BUCKETS }, signal));
+  return (
+    <div className="log-histogram-slot" aria-live="polite">
+      {histogram.kind === 'loading' && <Loading what="the log histogram" />}
+      {histogram.kind === 'error' && <ErrorView what="the log histogram" error={histogram.error} />}
+      {histogram.kind === 'ready' && <LogHistogram histogram={histogram.data} />}
+    </div>
   );
 }
 
@@ -89,7 +165,8 @@ function LogsFormView({ initial, range, onSearch }: { initial: LogsForm; range: 
   const setSearch = useSetSearchParams();
   const [draft, setDraft] = useState<LogsForm>(initial);
   const [attrText, setAttrText] = useState(initial.attr.join('\n'));
-  const services = useAsync('services', (signal) => fetchServices({}, signal));
+  // Services with log records in the range, including those that send no spans.
+  const services = useAsync(`services:logs:${timeRangeKey(range)}`, (signal) => fetchServices({ ...rangeParams(range), signals: ['logs'] }, signal));
   const update = (changes: Partial<LogsForm>) => setDraft((d) => ({ ...d, ...changes }));
 
   const submit = (event: FormEvent) => {
@@ -102,7 +179,7 @@ function LogsFormView({ initial, range, onSearch }: { initial: LogsForm; range: 
     onSearch();
   };
 
-  // Services come from spans; keep the URL's service selectable even when it has none.
+  // Keep the URL's service selectable even when it has no records in this range.
   const serviceNames = services.kind === 'ready' ? services.data.services : [];
   const serviceOptions = draft.service !== '' && !serviceNames.includes(draft.service) ? [draft.service, ...serviceNames] : serviceNames;
 
@@ -126,7 +203,7 @@ function LogsFormView({ initial, range, onSearch }: { initial: LogsForm; range: 
       </label>
       <label className="attr-field">
         <span>
-          Attributes (one <code>key=value</code> per line)
+          Attributes (one <code>key=value</code> per line; also <code>!=</code>, <code>&gt;</code>, <code>&lt;</code>)
         </span>
         <textarea name="attr" rows={2} value={attrText} onChange={(e) => setAttrText(e.target.value)} placeholder="http.route=/checkout" />
       </label>
@@ -137,143 +214,5 @@ function LogsFormView({ initial, range, onSearch }: { initial: LogsForm; range: 
       </div>
       {services.kind === 'error' && <ErrorView what="services" error={services.error} />}
     </form>
-  );
-}
-
-interface MorePages {
-  records: LogRecord[];
-  nextCursor: string | undefined;
-  state: { kind: 'idle' } | { kind: 'loading' } | { kind: 'error'; error: Error };
-}
-
-/** The records newest first: the first page, then each page "Load more" fetched with the previous page's cursor. */
-function LogList({ params, range, filtered }: { params: LogFilterParams; range: TimeRange; filtered: boolean }) {
-  const first = useAsync(`logs:${JSON.stringify(params)}`, (signal) => searchLogs({ ...params, limit: PAGE_SIZE }, signal));
-  const [more, setMore] = useState<MorePages | undefined>(undefined);
-
-  if (first.kind === 'loading') return <Loading what="logs" />;
-  if (first.kind === 'error') return <ErrorView what="logs" error={first.error} />;
-  if (first.data.logs.length === 0) {
-    return (
-      <EmptyState title="No logs match" showSendData={!filtered}>
-        <p>Widen the time range or loosen the search.</p>
-      </EmptyState>
-    );
-  }
-
-  const records = [...first.data.logs, ...(more?.records ?? [])];
-  const nextCursor = more === undefined ? first.data.nextCursor : more.nextCursor;
-  const loadMore = () => {
-    if (nextCursor === undefined) return;
-    setMore((m) => ({ records: m?.records ?? [], nextCursor, state: { kind: 'loading' } }));
-    searchLogs({ ...params, limit: PAGE_SIZE, cursor: nextCursor }).then(
-      (page) => setMore((m) => ({ records: [...(m?.records ?? []), ...page.logs], nextCursor: page.nextCursor, state: { kind: 'idle' } })),
-      (error: unknown) => setMore((m) => ({ records: m?.records ?? [], nextCursor, state: { kind: 'error', error: error instanceof Error ? error : new Error(String(error)) } })),
-    );
-  };
-
-  return (
-    <>
-      <p className="muted">
-        {records.length} record{records.length === 1 ? '' : 's'} shown, newest first
-      </p>
-      <ul className="log-list" aria-label="Log records">
-        {records.map((record, i) => (
-          <LogItem key={i} record={record} range={range} />
-        ))}
-      </ul>
-      {more?.state.kind === 'error' && <ErrorView what="more logs" error={more.state.error} />}
-      {nextCursor !== undefined && (
-        <p>
-          <button type="button" onClick={loadMore} disabled={more?.state.kind === 'loading'}>
-            {more?.state.kind === 'loading' ? 'Loading…' : 'Load more'}
-          </button>
-        </p>
-      )}
-    </>
-  );
-}
-
-function LogItem({ record, range }: { record: LogRecord; range: TimeRange }) {
-  const [open, setOpen] = useState(false);
-  const detailsId = useId();
-  const band = severityBandOf(record.severityNumber);
-  const time = record.timeUnixNano !== '0' ? record.timeUnixNano : record.observedTimeUnixNano;
-  const body = formatAnyValue(record.body);
-  return (
-    <li className="log-item" data-severity={band} data-trace-id={record.traceId || undefined}>
-      <button type="button" className="log-row" aria-expanded={open} aria-controls={detailsId} onClick={() => setOpen((o) => !o)}>
-        <span className="log-caret" aria-hidden="true">
-          {open ? '▾' : '▸'}
-        </span>
-        <time className="log-time">{formatTimeUnixNano(time)}</time>
-        <span className="severity-badge" style={{ borderColor: SEVERITY_COLORS[band] }}>
-          {record.severityText || band}
-        </span>
-        <span className="log-service">{record.serviceName}</span>
-        <span className="log-body">{body || <em className="muted">no body</em>}</span>
-      </button>
-      {open && (
-        <div id={detailsId} className="log-details" role="region" aria-label={`Details of the ${band} record from ${record.serviceName}`}>
-          <div>
-            <h3>Body</h3>
-            <pre className="attr-value log-body-full">{body}</pre>
-            <dl className="span-facts">
-              <dt>Time</dt>
-              <dd>{record.timeUnixNano === '0' ? 'not set' : formatTimeUnixNano(record.timeUnixNano)}</dd>
-              <dt>Observed</dt>
-              <dd>{formatTimeUnixNano(record.observedTimeUnixNano)}</dd>
-              <dt>Severity</dt>
-              <dd>
-                {record.severityText || '–'} ({record.severityNumber})
-              </dd>
-              {record.eventName !== '' && (
-                <>
-                  <dt>Event</dt>
-                  <dd>{record.eventName}</dd>
-                </>
-              )}
-              <dt>Trace id</dt>
-              <dd>
-                <code>{record.traceId || '–'}</code>
-              </dd>
-              <dt>Span id</dt>
-              <dd>
-                <code>{record.spanId || '–'}</code>
-              </dd>
-            </dl>
-            {record.traceId !== '' && (
-              <p>
-                <Link href={buildTraceHref(record.traceId, range)}>Open trace</Link>
-              </p>
-            )}
-          </div>
-          <div>
-            <h3>Attributes</h3>
-            <AttributeTable attributes={record.attributes} />
-            <h3>Resource</h3>
-            <AttributeTable attributes={record.resource.attributes} />
-          </div>
-        </div>
-      )}
-    </li>
-  );
-}
-
-function AttributeTable({ attributes }: { attributes: readonly KeyValueJson[] }) {
-  if (attributes.length === 0) return <p className="muted">None</p>;
-  return (
-    <table className="attr-table">
-      <tbody>
-        {attributes.map((a) => (
-          <tr key={a.key}>
-            <th scope="row">{a.key}</th>
-            <td>
-              <div className="attr-value">{formatAnyValue(a.value)}</div>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
   );
 }

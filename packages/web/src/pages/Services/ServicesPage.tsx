@@ -4,11 +4,12 @@ import { Link } from '../../components/Link';
 import { Sparkline } from '../../components/Sparkline';
 import { EmptyState, ErrorView, Loading } from '../../components/StateViews';
 import { formatMs, formatPercent, formatRate, nsToMs } from '../../model/format';
-import { buildTracesHref } from '../../model/hrefs';
+import { buildServiceHref, buildTracesHref } from '../../model/hrefs';
 import { useLocation, useSetSearchParams } from '../../model/router';
 import { rangeParams, timeRangeKey, type TimeRange } from '../../model/time-range';
 import { useAsync } from '../../model/use-async';
 
+/** Sparkline buckets; index.html starts the request with this number early: keep them in step. */
 const BUCKETS = 30;
 
 type SortKey = 'name' | 'requestsPerSecond' | 'errorRate' | 'p50' | 'p95' | 'p99';
@@ -45,23 +46,31 @@ function parseSort(value: string | null): { key: SortKey; descending: boolean } 
   return COLUMNS.some((c) => c.key === key) ? { key: key as SortKey, descending } : { key: 'name', descending: false };
 }
 
-/** `/`: one row per service with its RED metrics over the range; sort in the URL (`sort=-errorRate`). */
+/**
+ * `/`: one row per service with its RED metrics over the range, each name leading to the
+ * service's page and a second link to its traces. Sort and name filter live in the URL
+ * (`sort=-errorRate&filter=pay`).
+ */
 export function ServicesPage({ range }: { range: TimeRange }) {
   const { search } = useLocation();
   const setSearch = useSetSearchParams();
   const sort = parseSort(search.get('sort'));
+  const filter = search.get('filter') ?? '';
   const state = useAsync(`summary:${timeRangeKey(range)}`, (signal) => fetchServicesSummary(rangeParams(range), BUCKETS, signal));
+  const total = state.kind === 'ready' ? state.data.services.length : 0;
 
   const sorted = useMemo(() => {
     if (state.kind !== 'ready') return [];
     const direction = sort.descending ? -1 : 1;
-    return [...state.data.services].sort((a, b) => {
+    const needle = filter.trim().toLowerCase();
+    const shown = needle === '' ? state.data.services : state.data.services.filter((s) => s.name.toLowerCase().includes(needle));
+    return [...shown].sort((a, b) => {
       const va = sortValue(a, sort.key);
       const vb = sortValue(b, sort.key);
       const order = typeof va === 'string' && typeof vb === 'string' ? va.localeCompare(vb) : Number(va) - Number(vb);
       return order !== 0 ? order * direction : a.name.localeCompare(b.name);
     });
-  }, [state, sort.key, sort.descending]);
+  }, [state, sort.key, sort.descending, filter]);
 
   const changeSort = (key: SortKey, numeric: boolean) => {
     // A first click sorts numbers largest first (what one usually looks for), names A-Z.
@@ -71,10 +80,28 @@ export function ServicesPage({ range }: { range: TimeRange }) {
 
   return (
     <section aria-labelledby="services-title">
-      <h1 id="services-title">Services</h1>
+      <div className="page-title-row">
+        <h1 id="services-title">Services</h1>
+        {total > 0 && (
+          <label className="services-filter">
+            <span className="visually-hidden">Filter services by name</span>
+            <input type="search" placeholder="Filter services" aria-label="Filter services by name" value={filter} onChange={(e) => setSearch({ filter: e.target.value }, { replace: true })} />
+          </label>
+        )}
+        {total > 0 && (
+          <span className="muted" aria-live="polite">
+            {sorted.length === total ? `${total} service${total === 1 ? '' : 's'}` : `${sorted.length} of ${total} services`}
+          </span>
+        )}
+      </div>
       {state.kind === 'loading' && <Loading what="services" />}
       {state.kind === 'error' && <ErrorView what="services" error={state.error} />}
-      {state.kind === 'ready' && sorted.length === 0 && <EmptyState title="No services in this time range" showSendData />}
+      {state.kind === 'ready' && total === 0 && <EmptyState title="No services in this time range" showSendData />}
+      {state.kind === 'ready' && total > 0 && sorted.length === 0 && (
+        <EmptyState title={`No service name contains “${filter}”`}>
+          <p>Clear the filter to see all {total} services.</p>
+        </EmptyState>
+      )}
       {state.kind === 'ready' && sorted.length > 0 && (
         <table className="data-table services-table">
           <thead>
@@ -92,14 +119,17 @@ export function ServicesPage({ range }: { range: TimeRange }) {
                   </th>
                 );
               })}
-              <th scope="col">Requests</th>
+              <th scope="col">Requests over time</th>
+              <th scope="col">
+                <span className="visually-hidden">Links</span>
+              </th>
             </tr>
           </thead>
           <tbody>
             {sorted.map((service) => (
               <tr key={service.name} data-service={service.name}>
                 <th scope="row">
-                  <Link href={buildTracesHref({ range, service: service.name })}>{service.name}</Link>
+                  <Link href={buildServiceHref(service.name, range)}>{service.name}</Link>
                 </th>
                 <td className="num">{formatRate(service.requestsPerSecond)}</td>
                 <td className={`num${service.errorRate > 0 ? ' error-text' : ''}`}>{formatPercent(service.errorRate)}</td>
@@ -108,6 +138,11 @@ export function ServicesPage({ range }: { range: TimeRange }) {
                 <td className="num">{formatMs(nsToMs(service.p99DurationNs))}</td>
                 <td>
                   <Sparkline values={service.buckets.map((b) => b.requests)} label={`${service.name}: ${service.requests} requests over the range`} />
+                </td>
+                <td>
+                  <Link href={buildTracesHref({ range, service: service.name })} aria-label={`Traces of ${service.name}`} className="row-link">
+                    Traces
+                  </Link>
                 </td>
               </tr>
             ))}

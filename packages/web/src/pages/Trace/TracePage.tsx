@@ -1,173 +1,298 @@
-import { useMemo, useState } from 'react';
-import { fetchTrace, type KeyValueJson } from '../../api';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { fetchTrace, type TraceResponse } from '../../api';
 import { Link } from '../../components/Link';
 import { ErrorView, Loading } from '../../components/StateViews';
-import { formatAnyValue } from '../../model/attributes';
+import { computeCriticalPath, groupCriticalPath, type CriticalPathByRow } from '../../model/critical-path';
 import { formatDurationNs, formatTimeUnixNano } from '../../model/format';
 import { buildTracesHref } from '../../model/hrefs';
+import { useLocation, useSetSearchParams } from '../../model/router';
 import { assignServiceColors } from '../../model/service-colors';
+import { buildSpanSearchIndex, findMatchingRows, stepMatch } from '../../model/span-search';
 import type { TimeRange } from '../../model/time-range';
-import { buildWaterfall, spanKindName, statusCodeName, type WaterfallRow } from '../../model/trace-tree';
+import { buildTraceLogRange, placeTraceLogs } from '../../model/trace-logs';
+import { buildWaterfall, listAncestors, listVisibleRows, type WaterfallRow } from '../../model/trace-tree';
+import { clampZoom, formatZoomParam, parseZoomParam, zoomToRange, type ZoomWindow } from '../../model/trace-zoom';
 import { useAsync } from '../../model/use-async';
+import { SpanDetailsPanel } from './SpanDetailsPanel';
+import { SpanSearchBar } from './SpanSearchBar';
+import { TraceLogsPanel } from './TraceLogsPanel';
+import { TraceMinimap } from './TraceMinimap';
+import { TraceWaterfall, type ScrollTarget } from './TraceWaterfall';
+import { useTraceLogs } from './use-trace-logs';
+import './trace-page.css';
 
-/** `/traces/:id`: the trace's spans as a waterfall; a selected span shows its details. */
+/** User Timing mark names: the trace fetched and validated; the waterfall first rendered with it. */
+export const TRACE_LOADED_MARK = 'pharos:trace-loaded';
+export const TRACE_RENDERED_MARK = 'pharos:trace-rendered';
+
+/** How long typing in the search box waits before the URL follows (the highlights follow at once). */
+const URL_DEBOUNCE_MS = 300;
+
+/**
+ * `/traces/:id`: one trace as a waterfall with the critical path, a minimap that zooms it,
+ * search within the trace, a selected span's details and the trace's logs. The selected
+ * span (`span`), the search (`q`) and the zoom (`zoom`) live in the URL, so a copied link
+ * reopens the same view.
+ */
 export function TracePage({ traceId, range }: { traceId: string; range: TimeRange }) {
-  const state = useAsync(`trace:${traceId}`, (signal) => fetchTrace(traceId, signal));
-  const waterfall = useMemo(() => (state.kind === 'ready' ? buildWaterfall(state.data) : undefined), [state]);
-  const colors = useMemo(() => assignServiceColors(waterfall?.services ?? []), [waterfall]);
-  const [selectedSpanId, setSelectedSpanId] = useState<string | undefined>(undefined);
-
+  const state = useAsync(
+    `trace:${traceId}`,
+    (signal) =>
+      fetchTrace(traceId, signal).then((trace) => {
+        // User Timing marks (browser dev tools, and the speed test): fetched and validated, then shown.
+        performance.mark(TRACE_LOADED_MARK);
+        return trace;
+      }),
+    { refresh: false },
+  );
   return (
-    <section aria-labelledby="trace-title">
-      <p>
+    <section className="trace-view" aria-labelledby="trace-title">
+      <p className="trace-back">
         <Link href={buildTracesHref({ range })}>← Traces</Link>
       </p>
-      <h1 id="trace-title">
-        Trace <code className="trace-id">{traceId}</code>
-      </h1>
+      {state.kind !== 'ready' && (
+        <h1 id="trace-title">
+          Trace <code className="trace-id">{traceId}</code>
+        </h1>
+      )}
       {state.kind === 'loading' && <Loading what="the trace" />}
       {state.kind === 'error' && <ErrorView what="the trace" error={state.error} />}
-      {waterfall !== undefined && (
-        <>
-          <div className="trace-summary">
-            <span>
-              <strong>{waterfall.rows[0]?.serviceName}</strong>: {waterfall.rows[0]?.span.name}
-            </span>
-            <span>{formatDurationNs(waterfall.traceDurationNs)}</span>
-            <span>{waterfall.rows.length} spans</span>
-            <span>started {formatTimeUnixNano(waterfall.traceStartUnixNano.toString())}</span>
-            <span className="legend">
-              {waterfall.services.map((s) => (
-                <span key={s} className="legend-item">
-                  <span className="service-dot" style={{ background: colors.get(s) }} aria-hidden="true" />
-                  {s}
-                </span>
-              ))}
-            </span>
-          </div>
-          <div className="waterfall" role="list" aria-label="Spans">
-            <div className="waterfall-header" aria-hidden="true">
-              <span>Span</span>
-              <span className="waterfall-ticks">
-                {[0, 0.25, 0.5, 0.75, 1].map((f) => (
-                  <span key={f} style={{ left: `${f * 100}%` }}>
-                    {formatDurationNs(Math.round(waterfall.traceDurationNs * f))}
-                  </span>
-                ))}
-              </span>
-            </div>
-            {waterfall.rows.map((row) => (
-              <WaterfallRowView
-                key={row.span.spanId}
-                row={row}
-                color={colors.get(row.serviceName) ?? 'gray'}
-                traceDurationNs={waterfall.traceDurationNs}
-                selected={row.span.spanId === selectedSpanId}
-                onSelect={() => setSelectedSpanId((current) => (current === row.span.spanId ? undefined : row.span.spanId))}
-              />
-            ))}
-          </div>
-        </>
-      )}
+      {state.kind === 'ready' && <TraceView traceId={traceId} trace={state.data} range={range} />}
     </section>
   );
 }
 
-function WaterfallRowView({ row, color, traceDurationNs, selected, onSelect }: { row: WaterfallRow; color: string; traceDurationNs: number; selected: boolean; onSelect: () => void }) {
-  const total = Math.max(1, traceDurationNs);
-  const leftPercent = (row.offsetNs / total) * 100;
-  const widthPercent = Math.max(0.3, (row.durationNs / total) * 100);
-  return (
-    <div role="listitem" className={`waterfall-item${selected ? ' selected' : ''}`} data-span-id={row.span.spanId}>
-      <button type="button" className="waterfall-row" aria-expanded={selected} onClick={onSelect}>
-        <span className="span-label" style={{ paddingLeft: `${row.depth * 1.1}rem` }}>
-          <span className="service-dot" style={{ background: color }} aria-hidden="true" />
-          {row.isError && (
-            <span className="error-marker" title="error">
-              !<span className="visually-hidden">error</span>
-            </span>
-          )}
-          <span className="span-service">{row.serviceName}</span>
-          <span className="span-name">{row.span.name}</span>
-        </span>
-        <span className="span-track">
-          <span className={`span-bar${row.isError ? ' error' : ''}`} style={{ left: `${Math.min(leftPercent, 99.7)}%`, width: `${widthPercent}%`, background: color }} />
-          <span className="span-duration" style={leftPercent > 70 ? { right: `${100 - leftPercent}%`, paddingRight: '0.3rem' } : { left: `${Math.min(leftPercent + widthPercent, 100)}%`, paddingLeft: '0.3rem' }}>
-            {formatDurationNs(row.durationNs)}
-          </span>
-        </span>
-      </button>
-      {selected && <SpanDetails row={row} />}
-    </div>
-  );
-}
+function TraceView({ traceId, trace, range }: { traceId: string; trace: TraceResponse; range: TimeRange }) {
+  const { search } = useLocation();
+  const setSearch = useSetSearchParams();
+  const waterfall = useMemo(() => buildWaterfall(trace), [trace]);
+  const { rows } = waterfall;
+  const colors = useMemo(() => assignServiceColors(waterfall.services), [waterfall]);
+  // The critical path is drawn a moment after the rows: they are what a big trace waits for.
+  const [criticalPath, setCriticalPath] = useState<{ rows: WaterfallRow[]; byRow: CriticalPathByRow } | undefined>(undefined);
+  useEffect(() => {
+    const timer = setTimeout(() => setCriticalPath({ rows, byRow: groupCriticalPath(computeCriticalPath(rows)) }), 0);
+    return () => clearTimeout(timer);
+  }, [rows]);
+  const criticalPathByRow = criticalPath?.rows === rows ? criticalPath.byRow : undefined;
+  const [showCriticalPath, setShowCriticalPath] = useState(true);
+  const logRange = useMemo(() => buildTraceLogRange(waterfall), [waterfall]);
+  const logsState = useTraceLogs(traceId, logRange);
+  const traceLogs = useMemo(() => placeTraceLogs(logsState.logs, waterfall), [logsState.logs, waterfall]);
 
-function SpanDetails({ row }: { row: WaterfallRow }) {
-  const { span } = row;
+  // The selected span and the zoom come from the URL; a drag shows a draft until released.
+  const spanParam = search.get('span') ?? '';
+  const selectedIndex = spanParam === '' ? -1 : (waterfall.rowIndexBySpanId.get(spanParam) ?? -1);
+  const zoomParam = search.get('zoom');
+  const committedZoom = useMemo(() => parseZoomParam(zoomParam), [zoomParam]);
+  const [draftZoom, setDraftZoom] = useState<ZoomWindow | undefined>(undefined);
+  const zoom = draftZoom ?? committedZoom;
+  const changeZoom = useCallback(
+    (next: ZoomWindow, commit: boolean) => {
+      if (!commit) {
+        setDraftZoom(next);
+        return;
+      }
+      setDraftZoom(undefined);
+      setSearch({ zoom: formatZoomParam(clampZoom(next)) }, { replace: true });
+    },
+    [setSearch],
+  );
+  const viewStartNs = zoom.startFraction * waterfall.traceDurationNs;
+  const viewEndNs = zoom.endFraction * waterfall.traceDurationNs;
+
+  const [collapsed, setCollapsed] = useState<ReadonlySet<number>>(() => new Set());
+  const visibleRows = useMemo(() => listVisibleRows(rows, collapsed), [rows, collapsed]);
+  const [focusedIndex, setFocusedIndex] = useState(() => Math.max(0, selectedIndex));
+  const scrollToken = useRef(0);
+  const [scrollTarget, setScrollTarget] = useState<ScrollTarget | undefined>(() => (selectedIndex >= 0 ? { rowIndex: selectedIndex, align: 'center', token: 0 } : undefined));
+
+  /** Shows row `rowIndex`: expands its collapsed ancestors and scrolls the waterfall to it. */
+  const revealRow = useCallback(
+    (rowIndex: number, align: ScrollTarget['align'] = 'center') => {
+      setCollapsed((current) => {
+        const hidden = listAncestors(rows, rowIndex).filter((a) => current.has(a));
+        if (hidden.length === 0) return current;
+        const next = new Set(current);
+        for (const a of hidden) next.delete(a);
+        return next;
+      });
+      scrollToken.current += 1;
+      setScrollTarget({ rowIndex, align, token: scrollToken.current });
+    },
+    [rows],
+  );
+
+  const selectRow = useCallback(
+    (rowIndex: number) => {
+      setFocusedIndex(rowIndex);
+      setSearch({ span: rows[rowIndex].span.spanId }, { replace: true });
+    },
+    [rows, setSearch],
+  );
+  const selectAndReveal = useCallback(
+    (rowIndex: number) => {
+      selectRow(rowIndex);
+      revealRow(rowIndex);
+    },
+    [revealRow, selectRow],
+  );
+  const toggleRow = useCallback((rowIndex: number, expand?: boolean) => {
+    setCollapsed((current) => {
+      const isCollapsed = current.has(rowIndex);
+      if (expand === !isCollapsed) return current;
+      const next = new Set(current);
+      if (isCollapsed) next.delete(rowIndex);
+      else next.add(rowIndex);
+      return next;
+    });
+  }, []);
+  const collapseAll = () => setCollapsed(new Set(rows.filter((r) => r.hasChildren).map((r) => r.index)));
+  const expandAll = () => setCollapsed(new Set());
+
+  // Search: highlights follow every keystroke; the URL follows after a pause.
+  const [query, setQuery] = useState(() => search.get('q') ?? '');
+  useEffect(() => {
+    const timer = setTimeout(() => setSearch({ q: query.trim() === '' ? undefined : query }, { replace: true }), URL_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [query, setSearch]);
+  const hasQuery = query.trim() !== '';
+  const searchIndex = useMemo(() => (hasQuery ? buildSpanSearchIndex(rows) : undefined), [rows, hasQuery]);
+  const matches = useMemo(() => (searchIndex === undefined ? [] : findMatchingRows(searchIndex, query)), [searchIndex, query]);
+  const [currentMatch, setCurrentMatch] = useState(-1);
+  // A new set of matches goes to the first (as a browser's find does), except when the
+  // page opens on a selected span: then that span is what the link was about.
+  const jumpOnNewMatches = useRef(selectedIndex < 0);
+  useLayoutEffect(() => {
+    const jump = jumpOnNewMatches.current;
+    jumpOnNewMatches.current = true;
+    if (matches.length === 0 || !jump) {
+      setCurrentMatch(-1);
+      return;
+    }
+    setCurrentMatch(0);
+    setFocusedIndex(matches[0]);
+    revealRow(matches[0]);
+  }, [matches, revealRow]);
+  const stepSearch = (direction: 1 | -1) => {
+    const next = stepMatch(matches.length, currentMatch, direction);
+    if (next < 0) return;
+    setCurrentMatch(next);
+    setFocusedIndex(matches[next]);
+    revealRow(matches[next]);
+  };
+  const matchFlags = useMemo(() => {
+    if (matches.length === 0) return undefined;
+    const flags = new Uint8Array(rows.length);
+    for (const m of matches) flags[m] = 1;
+    return flags;
+  }, [matches, rows.length]);
+
+  useEffect(() => {
+    performance.mark(TRACE_RENDERED_MARK);
+  }, []);
+
+  const root = rows[0];
+  const selected = selectedIndex >= 0 ? rows[selectedIndex] : undefined;
+  const logCount = logsState.logs.length;
+
+  if (root === undefined) return <p>This trace has no spans.</p>;
   return (
-    <div className="span-details" aria-label={`Details of ${span.name}`} role="region">
-      <dl className="span-facts">
-        <dt>Service</dt>
-        <dd>{row.serviceName}</dd>
-        <dt>Kind</dt>
-        <dd>{spanKindName(span.kind)}</dd>
-        <dt>Status</dt>
-        <dd className={row.isError ? 'error-text' : undefined}>
-          {statusCodeName(span.status.code)}
-          {span.status.message !== '' && `: ${span.status.message}`}
-        </dd>
-        <dt>Duration</dt>
-        <dd>{formatDurationNs(row.durationNs)}</dd>
-        <dt>Start</dt>
-        <dd>{formatTimeUnixNano(span.startTimeUnixNano)}</dd>
-        <dt>Span id</dt>
-        <dd>
-          <code>{span.spanId}</code>
-        </dd>
-        <dt>Scope</dt>
-        <dd>{row.scopeName || '–'}</dd>
-      </dl>
-      <AttributeTable title="Attributes" attributes={span.attributes} />
-      {span.events.length > 0 && (
-        <div>
-          <h3>Events</h3>
-          <ul className="events">
-            {span.events.map((event, i) => (
-              <li key={i}>
-                <strong>{event.name}</strong> <span className="muted">+{formatDurationNs(Number(BigInt(event.timeUnixNano) - BigInt(span.startTimeUnixNano)))}</span>
-                {event.attributes.length > 0 && <AttributeTable attributes={event.attributes} />}
-              </li>
-            ))}
-          </ul>
+    <>
+      <h1 id="trace-title">
+        <span className="trace-title-text">
+          {root.serviceName}: {root.span.name}
+        </span>{' '}
+        <code className="trace-id">{traceId}</code>
+      </h1>
+      <div className="trace-summary">
+        <span>
+          <span className="muted">Duration</span> <strong>{formatDurationNs(waterfall.traceDurationNs)}</strong>
+        </span>
+        <span>
+          <span className="muted">Spans</span> <strong>{rows.length.toLocaleString('en-US')}</strong>
+        </span>
+        <span>
+          <span className="muted">Depth</span> <strong>{waterfall.maxDepth + 1}</strong>
+        </span>
+        <span>
+          <span className="muted">Services</span> <strong>{waterfall.services.length}</strong>
+        </span>
+        <span className={waterfall.errorCount > 0 ? 'error-text' : undefined}>
+          <span className={waterfall.errorCount > 0 ? undefined : 'muted'}>Errors</span> <strong>{waterfall.errorCount}</strong>
+        </span>
+        <span>
+          <span className="muted">Logs</span> <strong>{logsState.kind === 'loading' ? '…' : `${logCount}${logsState.hasMore ? '+' : ''}`}</strong>
+        </span>
+        <span>
+          <span className="muted">Started</span> {formatTimeUnixNano(waterfall.traceStartUnixNano.toString())}
+        </span>
+      </div>
+      <ul className="trace-legend" aria-label="Service colours">
+        {waterfall.services.map((s) => (
+          <li key={s} className="legend-item">
+            <span className="service-dot" style={{ background: colors.get(s) }} aria-hidden="true" />
+            {s}
+          </li>
+        ))}
+      </ul>
+      <div className="trace-toolbar">
+        <SpanSearchBar query={query} onQueryChange={setQuery} matchCount={matches.length} currentMatch={currentMatch} onStep={stepSearch} />
+        <div className="trace-toolbar-actions" role="group" aria-label="Waterfall">
+          <button type="button" onClick={collapseAll}>
+            Collapse all
+          </button>
+          <button type="button" onClick={expandAll} disabled={collapsed.size === 0}>
+            Expand all
+          </button>
+          <label className="critical-path-toggle">
+            <input type="checkbox" checked={showCriticalPath} onChange={(e) => setShowCriticalPath(e.target.checked)} />
+            <span className="critical-path-swatch" aria-hidden="true" /> Critical path
+          </label>
         </div>
+      </div>
+      <TraceMinimap waterfall={waterfall} colors={colors} zoom={zoom} onZoomChange={changeZoom} />
+      {spanParam !== '' && selectedIndex < 0 && (
+        <p className="state" role="status">
+          The link names span <code>{spanParam}</code>, which is not in this trace.
+        </p>
       )}
-      <AttributeTable title="Resource" attributes={row.resourceAttributes} />
-    </div>
-  );
-}
-
-function AttributeTable({ title, attributes }: { title?: string; attributes: KeyValueJson[] }) {
-  return (
-    <div>
-      {title !== undefined && <h3>{title}</h3>}
-      {attributes.length === 0 ? (
-        <p className="muted">none</p>
-      ) : (
-        <table className="attr-table">
-          <tbody>
-            {[...attributes]
-              .sort((a, b) => a.key.localeCompare(b.key))
-              .map((a) => (
-                <tr key={a.key}>
-                  <th scope="row">{a.key}</th>
-                  <td>
-                    <div className="attr-value">{formatAnyValue(a.value)}</div>
-                  </td>
-                </tr>
-              ))}
-          </tbody>
-        </table>
-      )}
-    </div>
+      <div className={`trace-main${selected !== undefined ? ' with-details' : ''}`}>
+        <TraceWaterfall
+          waterfall={waterfall}
+          visibleRows={visibleRows}
+          collapsed={collapsed}
+          colors={colors}
+          viewStartNs={viewStartNs}
+          viewEndNs={viewEndNs}
+          selectedIndex={selectedIndex}
+          focusedIndex={focusedIndex}
+          matchFlags={matchFlags}
+          currentMatchRow={currentMatch >= 0 ? matches[currentMatch] : -1}
+          criticalPath={showCriticalPath ? criticalPathByRow : undefined}
+          logsByRow={traceLogs.byRow}
+          scrollTarget={scrollTarget}
+          onSelect={selectRow}
+          onToggle={toggleRow}
+          onFocusRow={setFocusedIndex}
+        />
+        {selected !== undefined && (
+          <SpanDetailsPanel
+            key={selected.index}
+            row={selected}
+            waterfall={waterfall}
+            color={colors.get(selected.serviceName) ?? 'gray'}
+            critical={criticalPathByRow === undefined ? 'pending' : criticalPathByRow.get(selected.index)}
+            logs={traceLogs.byRow.get(selected.index) ?? []}
+            logsLoading={logsState.kind === 'loading'}
+            range={range}
+            onSelectRow={selectAndReveal}
+            onZoomToSpan={() => changeZoom(zoomToRange(selected.offsetNs, selected.endOffsetNs, waterfall.traceDurationNs), true)}
+            onClose={() => setSearch({ span: undefined }, { replace: true })}
+          />
+        )}
+      </div>
+      <TraceLogsPanel state={logsState} logs={traceLogs} waterfall={waterfall} colors={colors} selectedIndex={selectedIndex} onSelectRow={selectAndReveal} />
+    </>
   );
 }

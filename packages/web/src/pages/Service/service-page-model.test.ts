@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { OperationSummary } from '../../api';
+import { arrangeOperations, buildBucketTracesHref, formatAgo, operationChoiceValue, parseOperationChoice, parseOperationSort } from './service-page-model';
+
+const op = (name: string, spanKind: string, spansPerSecond: number, p95Ms = 1): OperationSummary => ({
+  name,
+  spanKind,
+  spans: 1,
+  errors: 0,
+  spansPerSecond,
+  errorRate: 0,
+  p50DurationNs: '1000000',
+  p95DurationNs: String(p95Ms * 1e6),
+  p99DurationNs: '1000000',
+  buckets: [],
+});
+
+describe('operations table order', () => {
+  const operations = [op('GET /a', 'server', 1, 9), op('db', 'client', 50), op('GET /b', 'server', 5, 3), op('consume', 'consumer', 2, 7), op('work', 'internal', 9)];
+  it('shows entry operations, busiest first, by default', () => {
+    expect(parseOperationSort(null)).toEqual({ key: 'rate', descending: true });
+    expect(arrangeOperations(operations, parseOperationSort(null), false).map((o) => o.name)).toEqual(['GET /b', 'consume', 'GET /a']);
+  });
+  it('lists the other kinds after the entry operations when asked, each group in the chosen order', () => {
+    expect(arrangeOperations(operations, parseOperationSort('p95'), true).map((o) => o.name)).toEqual(['GET /b', 'consume', 'GET /a', 'db', 'work']);
+    expect(arrangeOperations(operations, parseOperationSort('-name'), true).map((o) => o.name)).toEqual(['GET /b', 'GET /a', 'consume', 'work', 'db']);
+    expect(parseOperationSort('-bogus')).toEqual({ key: 'rate', descending: true });
+  });
+});
+
+describe('latency operation choice', () => {
+  it('round-trips names with colons', () => {
+    const value = operationChoiceValue({ name: 'GET /a:b', spanKind: 'server' });
+    expect(value).toBe('server:GET /a:b');
+    expect(parseOperationChoice(value)).toEqual({ name: 'GET /a:b', spanKind: 'server' });
+    expect(parseOperationChoice('')).toBeUndefined();
+  });
+  it('links a bucket to its traces with duration bounds', () => {
+    const range = { kind: 'relative', id: '1h' } as const;
+    const bucket = { lowerBoundNs: '1250000', upperBoundNs: '1600000', spans: 3, errors: 1 };
+    const href = buildBucketTracesHref(range, 'shop api', { name: 'GET /x', spanKind: 'server' }, bucket);
+    const url = new URL(href, 'http://localhost');
+    expect(url.pathname).toBe('/traces');
+    expect(Object.fromEntries(url.searchParams)).toEqual({ range: '1h', service: 'shop api', operation: 'GET /x', kind: 'server', minDuration: '1.250001ms', maxDuration: '1.6ms' });
+    const first = new URL(buildBucketTracesHref(range, 's', undefined, { lowerBoundNs: '0', upperBoundNs: '1000', spans: 1, errors: 0 }), 'http://localhost');
+    expect(Object.fromEntries(first.searchParams)).toEqual({ range: '1h', service: 's', maxDuration: '1us' });
+  });
+});
+
+describe('formatAgo', () => {
+  it('uses the largest whole unit', () => {
+    const now = 1_700_000_000_000;
+    const at = (msAgo: number) => String(BigInt(now - msAgo) * 1_000_000n);
+    expect([at(1000), at(45_000), at(12 * 60_000), at(3 * 3_600_000), at(2 * 86_400_000)].map((t) => formatAgo(t, now))).toEqual(['just now', '45s ago', '12m ago', '3h ago', '2d ago']);
+  });
+});

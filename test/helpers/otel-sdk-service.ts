@@ -1,0 +1,41 @@
+import type { HrTime } from '@opentelemetry/api';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { InProcessPharos } from './in-process-pharos.js';
+import { createLogExporter, createTraceExporter } from './otel-sdk-exporters.js';
+
+/** An SDK HrTime for a Unix time in milliseconds (spans and logs can be dated in the past). */
+export function hrTimeOfMs(unixMs: number): HrTime {
+  return [Math.floor(unixMs / 1000), Math.round((unixMs % 1000) * 1e6)];
+}
+
+/** One service's OpenTelemetry JS SDK tracer and logger providers, exporting OTLP/HTTP protobuf to `pharos`. */
+export interface SdkService {
+  tracerProvider: BasicTracerProvider;
+  loggerProvider: LoggerProvider;
+  /** Flushes and shuts both providers down, then throws when an export failed. */
+  finish(): Promise<void>;
+}
+
+/** Starts the SDK providers of a service named `serviceName` (resource with version and environment). */
+export function startSdkService(serviceName: string, pharos: InProcessPharos): SdkService {
+  const resource = resourceFromAttributes({ 'service.name': serviceName, 'service.version': '1.0.0', 'deployment.environment': 'e2e' });
+  const spanExporter = createTraceExporter('http/protobuf', pharos);
+  const logExporter = createLogExporter('http/protobuf', pharos);
+  const tracerProvider = new BasicTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(spanExporter, { maxExportBatchSize: 512, scheduledDelayMillis: 50 })] });
+  const loggerProvider = new LoggerProvider({ resource, processors: [new BatchLogRecordProcessor({ exporter: logExporter, maxExportBatchSize: 512, scheduledDelayMillis: 50 })] });
+  return {
+    tracerProvider,
+    loggerProvider,
+    finish: async () => {
+      await tracerProvider.forceFlush();
+      await loggerProvider.forceFlush();
+      await tracerProvider.shutdown();
+      await loggerProvider.shutdown();
+      // A service may send only spans or only logs: an exporter that never ran is fine.
+      if (spanExporter.log.calls > 0) spanExporter.log.assertAllSucceeded(`${serviceName} trace export`);
+      if (logExporter.log.calls > 0) logExporter.log.assertAllSucceeded(`${serviceName} log export`);
+    },
+  };
+}
