@@ -1,15 +1,11 @@
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { ROOT_CONTEXT, SpanKind, trace, type HrTime } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { SeverityNumber, type Logger } from '@opentelemetry/api-logs';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCREENSHOT_DIR, STEP_TIMEOUT_MS, startUiTestBed, watchPageErrors, type UiTestBed } from '../helpers/browser-ui.js';
+import { SCREENSHOT_DIR, STEP_TIMEOUT_MS, expectNoAxeViolations, recordRequests, startUiTestBed, watchPageErrors, type UiTestBed } from '../helpers/browser-ui.js';
 import { fetchJson, type InProcessPharos } from '../helpers/in-process-pharos.js';
-import { createLogExporter, createTraceExporter, type CheckedLogExporter, type CheckedSpanExporter } from '../helpers/otel-sdk-exporters.js';
+import { hrTimeOfMs, startSdkService, type SdkService } from '../helpers/otel-sdk-service.js';
 
 /*
  * The logs list as a reader uses it, end to end: a real Pharos (in-process, serving the built
@@ -30,8 +26,13 @@ const ENTRY_COUNT = 350;
 const tiedToTrace = (k: number) => k % 10 === 0;
 /** The cron job's records (it sends no spans). */
 const CRON_COUNT = 3;
-/** Live tail's poll interval is 2 s; after this long without a new record, none is coming. */
-const QUIET_MS = 5_000;
+/**
+ * Live tail polls every 2 s. Before saying that a page no longer live asked for nothing, a test
+ * waits for this many polls of a page still live: at least two whole intervals.
+ */
+const LIVE_POLLS_TO_WAIT = 3;
+/** Live tail's poll: a search of the logs (not the histogram). */
+const isLogSearch = (url: string) => url.includes('/pharos/v1/logs?');
 
 let bed: UiTestBed;
 let pharos: InProcessPharos;
@@ -39,61 +40,41 @@ let context: BrowserContext;
 /** Trace id of entry k, for entries tied to a trace. */
 const entryTraceIds = new Map<number, string>();
 
-const hrTime = (unixMs: number): HrTime => [Math.floor(unixMs / 1000), Math.round((unixMs % 1000) * 1e6)];
+/** A service's SDK providers, sending to the Pharos under test. */
+const startService = (serviceName: string): SdkService => startSdkService(serviceName, pharos);
+const loggerOf = (service: SdkService): Logger => service.loggerProvider.getLogger('logs-tail-e2e');
 
-interface LogSender {
-  provider: LoggerProvider;
-  exporter: CheckedLogExporter;
-  logger: Logger;
-}
-
-function createLogSender(serviceName: string): LogSender {
-  const exporter = createLogExporter('http/protobuf', pharos);
-  const provider = new LoggerProvider({
-    resource: resourceFromAttributes({ 'service.name': serviceName, 'deployment.environment': 'e2e' }),
-    processors: [new BatchLogRecordProcessor({ exporter, maxExportBatchSize: 512, scheduledDelayMillis: 50 })],
-  });
-  return { provider, exporter, logger: provider.getLogger('logs-tail-e2e') };
-}
-
-async function closeLogSender(sender: LogSender, what: string): Promise<void> {
-  await sender.provider.forceFlush();
-  await sender.provider.shutdown();
-  sender.exporter.log.assertAllSucceeded(what);
+/** Flushes and shuts `service` down; throws unless its logs were exported, all successfully. */
+async function finishLogs(service: SdkService, what: string): Promise<void> {
+  await service.finish();
+  service.logExporter.log.assertAllSucceeded(what);
 }
 
 /** The API's entries (some in spans) and the cron job's records, all in the past. */
 async function sendHistory(): Promise<void> {
-  const spanExporter: CheckedSpanExporter = createTraceExporter('http/protobuf', pharos);
-  const tracerProvider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': API }),
-    spanProcessors: [new BatchSpanProcessor(spanExporter, { maxExportBatchSize: 512, scheduledDelayMillis: 50 })],
-  });
-  const tracer = tracerProvider.getTracer('logs-tail-e2e');
-  const api = createLogSender(API);
-  const cron = createLogSender(CRON);
+  const api = startService(API);
+  const cron = startService(CRON);
+  const tracer = api.tracerProvider.getTracer('logs-tail-e2e');
   const firstMs = Date.now() - (ENTRY_COUNT + 10) * 1000;
   for (let k = 0; k < ENTRY_COUNT; k++) {
     const atMs = firstMs + k * 1000;
     const severityNumber = k % 25 === 0 ? SeverityNumber.ERROR : SeverityNumber.INFO;
-    const record = { body: `entry ${k}`, severityNumber, severityText: severityNumber === SeverityNumber.ERROR ? 'ERROR' : 'INFO', timestamp: hrTime(atMs), attributes: { 'entry.number': k } };
+    const record = { body: `entry ${k}`, severityNumber, severityText: severityNumber === SeverityNumber.ERROR ? 'ERROR' : 'INFO', timestamp: hrTimeOfMs(atMs), attributes: { 'entry.number': k } };
     if (tiedToTrace(k)) {
-      const span = tracer.startSpan(`GET /entries/${k}`, { kind: SpanKind.SERVER, startTime: hrTime(atMs - 5) });
+      const span = tracer.startSpan(`GET /entries/${k}`, { kind: SpanKind.SERVER, startTime: hrTimeOfMs(atMs - 5) });
       entryTraceIds.set(k, span.spanContext().traceId);
-      api.logger.emit({ ...record, context: trace.setSpan(ROOT_CONTEXT, span) });
-      span.end(hrTime(atMs + 5));
+      loggerOf(api).emit({ ...record, context: trace.setSpan(ROOT_CONTEXT, span) });
+      span.end(hrTimeOfMs(atMs + 5));
     } else {
-      api.logger.emit(record);
+      loggerOf(api).emit(record);
     }
   }
   for (let i = 0; i < CRON_COUNT; i++) {
-    cron.logger.emit({ body: `nightly cleanup step ${i}`, severityNumber: SeverityNumber.WARN, severityText: 'WARN', timestamp: hrTime(firstMs + i * 60_000 + 500) });
+    loggerOf(cron).emit({ body: `nightly cleanup step ${i}`, severityNumber: SeverityNumber.WARN, severityText: 'WARN', timestamp: hrTimeOfMs(firstMs + i * 60_000 + 500) });
   }
-  await tracerProvider.forceFlush();
-  await tracerProvider.shutdown();
-  spanExporter.log.assertAllSucceeded('span export');
-  await closeLogSender(api, `${API} log export`);
-  await closeLogSender(cron, `${CRON} log export`);
+  await finishLogs(api, `${API} log export`);
+  api.spanExporter.log.assertAllSucceeded('span export');
+  await finishLogs(cron, `${CRON} log export`);
 }
 
 beforeAll(async () => {
@@ -217,10 +198,10 @@ describe('web UI: logs list', () => {
     await page.waitForURL((url) => url.searchParams.get('live') === '1');
     await page.getByRole('status').filter({ hasText: 'Live: new records appear at the top' }).waitFor();
 
-    const live = createLogSender(API);
+    const live = startService(API);
     const emitNow = async (body: string) => {
-      live.logger.emit({ body, severityNumber: SeverityNumber.WARN, severityText: 'WARN', timestamp: hrTime(Date.now()) });
-      await live.provider.forceFlush();
+      loggerOf(live).emit({ body, severityNumber: SeverityNumber.WARN, severityText: 'WARN', timestamp: hrTimeOfMs(Date.now()) });
+      await live.loggerProvider.forceFlush();
     };
     try {
       // Emitted after the page loaded: on top within a few polls, without a reload.
@@ -250,43 +231,42 @@ describe('web UI: logs list', () => {
       await fresh.goto(page.url());
       expect(await fresh.getByRole('switch', { name: 'Live tail' }).isChecked()).toBe(true);
       await expect.poll(async () => (await bodiesInDom(fresh))[0], { timeout: STEP_TIMEOUT_MS }).toBe('live record C');
-      // Leaving the page stops live tail's polling.
-      const afterLeaving: string[] = [];
-      fresh.on('request', (request) => {
-        if (request.url().includes('/pharos/v1/logs?')) afterLeaving.push(request.url());
-      });
+      // Leaving the page stops live tail's polling: while the first page, still live, polls
+      // LIVE_POLLS_TO_WAIT times (whole poll intervals after leaving), the left one asks nothing.
+      const afterLeaving = recordRequests(fresh, isLogSearch);
       await fresh.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Traces' }).click();
       await fresh.waitForURL((url) => url.pathname === '/traces');
-      await fresh.waitForTimeout(QUIET_MS);
+      const pollsSinceLeaving = recordRequests(page, isLogSearch);
+      await expect.poll(() => pollsSinceLeaving.length, { timeout: STEP_TIMEOUT_MS }).toBeGreaterThanOrEqual(LIVE_POLLS_TO_WAIT);
       expect(afterLeaving).toEqual([]);
       await fresh.close();
       expect(freshErrors).toEqual([]);
 
-      // Turned off: no more polling, so a new record does not show up.
+      // Turned off: no more polling, so a new record does not show up. A second page, live on
+      // the same view, shows when it would have: it finds the record, and polls again
+      // (LIVE_POLLS_TO_WAIT times) while the page turned off asks for nothing.
+      const watcher = await context.newPage();
+      const watcherErrors = watchPageErrors(watcher);
+      await watcher.goto(page.url());
+      await expect.poll(async () => (await bodiesInDom(watcher))[0], { timeout: STEP_TIMEOUT_MS }).toBe('live record C');
       await page.getByRole('switch', { name: 'Live tail' }).uncheck();
       await page.waitForURL((url) => !url.searchParams.has('live'));
       expect(await page.getByRole('status').filter({ hasText: /^Live:/ }).count()).toBe(0);
-      const requests: string[] = [];
-      page.on('request', (request) => {
-        if (request.url().includes('/pharos/v1/logs?')) requests.push(request.url());
-      });
+      const requests = recordRequests(page, isLogSearch);
       await emitNow('live record D');
-      await page.waitForTimeout(QUIET_MS);
+      await expect.poll(async () => (await bodiesInDom(watcher))[0], { timeout: STEP_TIMEOUT_MS }).toBe('live record D');
+      const watcherPolls = recordRequests(watcher, isLogSearch);
+      await expect.poll(() => watcherPolls.length, { timeout: STEP_TIMEOUT_MS }).toBeGreaterThanOrEqual(LIVE_POLLS_TO_WAIT);
       expect((await bodiesInDom(page))[0]).toBe('live record C');
       expect(requests).toEqual([]);
+      await watcher.close();
+      expect(watcherErrors).toEqual([]);
 
       // Accessibility of the page as it stands: a list, live controls, an expanded record.
       await page.locator('.log-row').first().click();
-      const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-      await page.addScriptTag({ path: axePath });
-      const violations = await page.evaluate(async () => {
-        const axe = (globalThis as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
-        const result = await axe.run({ include: [['main']] }, { resultTypes: ['violations'] });
-        return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-      });
-      expect(violations).toEqual([]);
+      await expectNoAxeViolations(page, { include: ['main'] });
     } finally {
-      await closeLogSender(live, 'live log export');
+      await finishLogs(live, 'live log export');
     }
     expect(errors).toEqual([]);
     await page.close();

@@ -1,14 +1,11 @@
 import path from 'node:path';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type HrTime } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCREENSHOT_DIR, STEP_TIMEOUT_MS, startUiTestBed, watchPageErrors, type UiTestBed } from '../helpers/browser-ui.js';
 import { fetchJson, type InProcessPharos } from '../helpers/in-process-pharos.js';
-import { createLogExporter, createTraceExporter, type CheckedLogExporter, type CheckedSpanExporter } from '../helpers/otel-sdk-exporters.js';
+import { hrTimeOfMs, startSdkService, type SdkService } from '../helpers/otel-sdk-service.js';
 
 /*
  * The logs page, end to end: a real Pharos (in-process, serving the built packages/web/dist),
@@ -35,33 +32,15 @@ let context: BrowserContext;
 /** Trace id of each order, by order number. */
 const orderTraceIds: string[] = [];
 
-const hrTime = (unixMs: number): HrTime => [Math.floor(unixMs / 1000), Math.round((unixMs % 1000) * 1e6)];
-
-interface ServiceTelemetry {
-  tracerProvider: BasicTracerProvider;
-  loggerProvider: LoggerProvider;
-  spanExporter: CheckedSpanExporter;
-  logExporter: CheckedLogExporter;
-}
-
-function createServiceTelemetry(serviceName: string): ServiceTelemetry {
-  const resource = resourceFromAttributes({ 'service.name': serviceName, 'service.version': '2.0.0', 'deployment.environment': 'e2e' });
-  const spanExporter = createTraceExporter('http/protobuf', pharos);
-  const logExporter = createLogExporter('http/protobuf', pharos);
-  return {
-    tracerProvider: new BasicTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(spanExporter, { maxExportBatchSize: 512, scheduledDelayMillis: 50 })] }),
-    loggerProvider: new LoggerProvider({ resource, processors: [new BatchLogRecordProcessor({ exporter: logExporter, maxExportBatchSize: 512, scheduledDelayMillis: 50 })] }),
-    spanExporter,
-    logExporter,
-  };
-}
+/** A service's SDK providers (version 2.0.0), sending to the Pharos under test. */
+const startService = (serviceName: string): SdkService => startSdkService(serviceName, pharos, { resourceAttributes: { 'service.version': '2.0.0', 'deployment.environment': 'e2e' } });
 
 /**
  * Sends ORDER_COUNT orders over the last 12 minutes: checkout `POST /checkout` (server) →
  * payment `POST /charge` (server), each logging in its span's context, and debug heartbeats.
  */
 async function sendOrders(): Promise<void> {
-  const services = { checkout: createServiceTelemetry(CHECKOUT), payment: createServiceTelemetry(PAYMENT) };
+  const services = { checkout: startService(CHECKOUT), payment: startService(PAYMENT) };
   const checkoutTracer = services.checkout.tracerProvider.getTracer('logs-e2e');
   const paymentTracer = services.payment.tracerProvider.getTracer('logs-e2e');
   const checkoutLogger = services.checkout.loggerProvider.getLogger('logs-e2e');
@@ -69,30 +48,28 @@ async function sendOrders(): Promise<void> {
   const nowMs = Date.now();
   for (let i = 0; i < ORDER_COUNT; i++) {
     const t0 = nowMs - (ORDER_COUNT - i) * 120_000 + 500;
-    const root = checkoutTracer.startSpan('POST /checkout', { kind: SpanKind.SERVER, startTime: hrTime(t0), attributes: { 'http.route': '/checkout' } });
+    const root = checkoutTracer.startSpan('POST /checkout', { kind: SpanKind.SERVER, startTime: hrTimeOfMs(t0), attributes: { 'http.route': '/checkout' } });
     orderTraceIds.push(root.spanContext().traceId);
     const rootContext = trace.setSpan(ROOT_CONTEXT, root);
-    checkoutLogger.emit({ body: `checkout started for order ${i}`, severityNumber: SeverityNumber.INFO, severityText: 'INFO', timestamp: hrTime(t0 + 1), context: rootContext, attributes: { 'order.id': i } });
-    const charge = paymentTracer.startSpan('POST /charge', { kind: SpanKind.SERVER, startTime: hrTime(t0 + 5) }, trace.setSpanContext(ROOT_CONTEXT, { ...root.spanContext(), isRemote: true }) as Context);
+    checkoutLogger.emit({ body: `checkout started for order ${i}`, severityNumber: SeverityNumber.INFO, severityText: 'INFO', timestamp: hrTimeOfMs(t0 + 1), context: rootContext, attributes: { 'order.id': i } });
+    const charge = paymentTracer.startSpan('POST /charge', { kind: SpanKind.SERVER, startTime: hrTimeOfMs(t0 + 5) }, trace.setSpanContext(ROOT_CONTEXT, { ...root.spanContext(), isRemote: true }) as Context);
     const chargeContext = trace.setSpan(ROOT_CONTEXT, charge);
     if (declined(i)) {
-      paymentLogger.emit({ body: `payment declined for order ${i}`, severityNumber: SeverityNumber.ERROR, severityText: 'ERROR', timestamp: hrTime(t0 + 20), context: chargeContext, attributes: { 'payment.card': 'visa', 'order.id': i } });
+      paymentLogger.emit({ body: `payment declined for order ${i}`, severityNumber: SeverityNumber.ERROR, severityText: 'ERROR', timestamp: hrTimeOfMs(t0 + 20), context: chargeContext, attributes: { 'payment.card': 'visa', 'order.id': i } });
       charge.setStatus({ code: SpanStatusCode.ERROR, message: 'card declined' });
     } else {
-      paymentLogger.emit({ body: `payment ok for order ${i}`, severityNumber: SeverityNumber.INFO, severityText: 'INFO', timestamp: hrTime(t0 + 20), context: chargeContext, attributes: { 'payment.card': 'amex', 'order.id': i } });
+      paymentLogger.emit({ body: `payment ok for order ${i}`, severityNumber: SeverityNumber.INFO, severityText: 'INFO', timestamp: hrTimeOfMs(t0 + 20), context: chargeContext, attributes: { 'payment.card': 'amex', 'order.id': i } });
     }
-    if (i === 1) paymentLogger.emit({ body: 'slow gateway response', severityNumber: SeverityNumber.WARN, severityText: 'WARN', timestamp: hrTime(t0 + 25), context: chargeContext });
-    charge.end(hrTime(t0 + 30));
-    root.end(hrTime(t0 + 40));
+    if (i === 1) paymentLogger.emit({ body: 'slow gateway response', severityNumber: SeverityNumber.WARN, severityText: 'WARN', timestamp: hrTimeOfMs(t0 + 25), context: chargeContext });
+    charge.end(hrTimeOfMs(t0 + 30));
+    root.end(hrTimeOfMs(t0 + 40));
   }
   for (let k = 0; k < HEARTBEAT_COUNT; k++) {
-    checkoutLogger.emit({ body: `heartbeat ${k}`, severityNumber: SeverityNumber.DEBUG, severityText: 'DEBUG', timestamp: hrTime(nowMs - 720_000 + k * 6_000) });
+    checkoutLogger.emit({ body: `heartbeat ${k}`, severityNumber: SeverityNumber.DEBUG, severityText: 'DEBUG', timestamp: hrTimeOfMs(nowMs - 720_000 + k * 6_000) });
   }
   for (const [name, s] of Object.entries(services)) {
-    await s.tracerProvider.forceFlush();
-    await s.loggerProvider.forceFlush();
-    await s.tracerProvider.shutdown();
-    await s.loggerProvider.shutdown();
+    await s.finish();
+    // Both send spans and logs: exports of each must have happened.
     s.spanExporter.log.assertAllSucceeded(`${name} trace export`);
     s.logExporter.log.assertAllSucceeded(`${name} log export`);
   }

@@ -1,13 +1,10 @@
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type HrTime, type Span as ApiSpan, type Tracer } from '@opentelemetry/api';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span as ApiSpan, type Tracer } from '@opentelemetry/api';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCREENSHOT_DIR, STEP_TIMEOUT_MS, startUiTestBed, watchPageErrors, type UiTestBed } from '../helpers/browser-ui.js';
+import { SCREENSHOT_DIR, STEP_TIMEOUT_MS, expectNoAxeViolations, startUiTestBed, watchPageErrors, type UiTestBed } from '../helpers/browser-ui.js';
 import { fetchJson, type InProcessPharos } from '../helpers/in-process-pharos.js';
-import { createTraceExporter, type CheckedSpanExporter } from '../helpers/otel-sdk-exporters.js';
+import { hrTimeOfMs, startSdkService, type SdkService } from '../helpers/otel-sdk-service.js';
 
 /*
  * The service map and the service page's neighbours, end to end: a real Pharos serving the
@@ -33,77 +30,61 @@ let pharos: InProcessPharos;
 let context: BrowserContext;
 const checkoutTraceIds: string[] = [];
 
-const hrTime = (unixMs: number): HrTime => [Math.floor(unixMs / 1000), Math.round((unixMs % 1000) * 1e6)];
-
-interface ServiceTracer {
-  provider: BasicTracerProvider;
-  exporter: CheckedSpanExporter;
-  tracer: Tracer;
-}
-
-function createServiceTracer(serviceName: string): ServiceTracer {
-  const exporter = createTraceExporter('http/protobuf', pharos);
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': serviceName, 'deployment.environment': 'e2e' }),
-    spanProcessors: [new BatchSpanProcessor(exporter, { maxExportBatchSize: 512, scheduledDelayMillis: 50 })],
-  });
-  return { provider, exporter, tracer: provider.getTracer('service-map-e2e') };
-}
-
 /** The context a callee extracts from a caller's propagated headers. */
 const remote = (span: ApiSpan): Context => trace.setSpanContext(ROOT_CONTEXT, { ...span.spanContext(), isRemote: true });
 
 async function sendTraffic(): Promise<void> {
-  const services = { frontend: createServiceTracer('frontend'), order: createServiceTracer('order'), payment: createServiceTracer('payment'), batch: createServiceTracer('batch') };
-  const { frontend, order, payment, batch } = { frontend: services.frontend.tracer, order: services.order.tracer, payment: services.payment.tracer, batch: services.batch.tracer };
+  const services = { frontend: startSdkService('frontend', pharos), order: startSdkService('order', pharos), payment: startSdkService('payment', pharos), batch: startSdkService('batch', pharos) };
+  const tracer = (service: SdkService): Tracer => service.tracerProvider.getTracer('service-map-e2e');
+  const { frontend, order, payment, batch } = { frontend: tracer(services.frontend), order: tracer(services.order), payment: tracer(services.payment), batch: tracer(services.batch) };
   const nowMs = Date.now();
   const fail = (span: ApiSpan, message: string) => span.setStatus({ code: SpanStatusCode.ERROR, message });
   const query = (parent: ApiSpan, t: number, failed: boolean) => {
-    const span = order.startSpan('INSERT orders', { kind: SpanKind.CLIENT, startTime: hrTime(t), attributes: { 'db.system': 'postgresql', 'db.namespace': 'shop', 'db.operation.name': 'INSERT' } }, trace.setSpan(ROOT_CONTEXT, parent));
+    const span = order.startSpan('INSERT orders', { kind: SpanKind.CLIENT, startTime: hrTimeOfMs(t), attributes: { 'db.system': 'postgresql', 'db.namespace': 'shop', 'db.operation.name': 'INSERT' } }, trace.setSpan(ROOT_CONTEXT, parent));
     if (failed) fail(span, 'deadlock detected');
-    span.end(hrTime(t + 4));
+    span.end(hrTimeOfMs(t + 4));
   };
 
   for (let i = 0; i < CHECKOUTS; i++) {
     const t0 = nowMs - (CHECKOUTS - i) * 50_000;
-    const root = frontend.startSpan('POST /checkout', { kind: SpanKind.SERVER, startTime: hrTime(t0) });
+    const root = frontend.startSpan('POST /checkout', { kind: SpanKind.SERVER, startTime: hrTimeOfMs(t0) });
     checkoutTraceIds.push(root.spanContext().traceId);
-    const call = frontend.startSpan('POST /orders', { kind: SpanKind.CLIENT, startTime: hrTime(t0 + 1) }, trace.setSpan(ROOT_CONTEXT, root));
-    const handler = order.startSpan('POST /orders', { kind: SpanKind.SERVER, startTime: hrTime(t0 + 2) }, remote(call));
+    const call = frontend.startSpan('POST /orders', { kind: SpanKind.CLIENT, startTime: hrTimeOfMs(t0 + 1) }, trace.setSpan(ROOT_CONTEXT, root));
+    const handler = order.startSpan('POST /orders', { kind: SpanKind.SERVER, startTime: hrTimeOfMs(t0 + 2) }, remote(call));
     query(handler, t0 + 3, false);
-    const charge = order.startSpan('POST /charge', { kind: SpanKind.CLIENT, startTime: hrTime(t0 + 10), attributes: { 'peer.service': 'payment' } }, trace.setSpan(ROOT_CONTEXT, handler));
-    const charged = payment.startSpan('charge', { kind: SpanKind.SERVER, startTime: hrTime(t0 + 11) }, remote(charge));
+    const charge = order.startSpan('POST /charge', { kind: SpanKind.CLIENT, startTime: hrTimeOfMs(t0 + 10), attributes: { 'peer.service': 'payment' } }, trace.setSpan(ROOT_CONTEXT, handler));
+    const charged = payment.startSpan('charge', { kind: SpanKind.SERVER, startTime: hrTimeOfMs(t0 + 11) }, remote(charge));
     if (i % 4 === 0) {
       fail(charged, 'card declined');
       fail(charge, 'HTTP 402');
     }
-    charged.end(hrTime(t0 + 40 + i));
-    charge.end(hrTime(t0 + 41 + i));
-    handler.end(hrTime(t0 + 50 + i));
-    call.end(hrTime(t0 + 51 + i));
-    root.end(hrTime(t0 + 60 + i));
+    charged.end(hrTimeOfMs(t0 + 40 + i));
+    charge.end(hrTimeOfMs(t0 + 41 + i));
+    handler.end(hrTimeOfMs(t0 + 50 + i));
+    call.end(hrTimeOfMs(t0 + 51 + i));
+    root.end(hrTimeOfMs(t0 + 60 + i));
   }
   for (let j = 0; j < JOBS; j++) {
     const t0 = nowMs - (JOBS - j) * 55_000 + 20_000;
-    const job = batch.startSpan('nightly reconcile', { kind: SpanKind.INTERNAL, startTime: hrTime(t0) });
-    const call = batch.startSpan('GET /orders/status', { kind: SpanKind.CLIENT, startTime: hrTime(t0 + 1) }, trace.setSpan(ROOT_CONTEXT, job));
-    const status = order.startSpan('GET /orders/status', { kind: SpanKind.SERVER, startTime: hrTime(t0 + 2) }, remote(call));
+    const job = batch.startSpan('nightly reconcile', { kind: SpanKind.INTERNAL, startTime: hrTimeOfMs(t0) });
+    const call = batch.startSpan('GET /orders/status', { kind: SpanKind.CLIENT, startTime: hrTimeOfMs(t0 + 1) }, trace.setSpan(ROOT_CONTEXT, job));
+    const status = order.startSpan('GET /orders/status', { kind: SpanKind.SERVER, startTime: hrTimeOfMs(t0 + 2) }, remote(call));
     query(status, t0 + 3, j === 5);
     if (j === 3) fail(status, 'timeout');
-    status.end(hrTime(t0 + 20));
-    call.end(hrTime(t0 + 21));
+    status.end(hrTimeOfMs(t0 + 20));
+    call.end(hrTimeOfMs(t0 + 21));
     if (j < REFUNDS) {
-      const refundCall = batch.startSpan('POST /refund', { kind: SpanKind.CLIENT, startTime: hrTime(t0 + 30) }, trace.setSpan(ROOT_CONTEXT, job));
-      const refund = payment.startSpan('refund', { kind: SpanKind.SERVER, startTime: hrTime(t0 + 31) }, remote(refundCall));
-      refund.end(hrTime(t0 + 45));
-      refundCall.end(hrTime(t0 + 46));
+      const refundCall = batch.startSpan('POST /refund', { kind: SpanKind.CLIENT, startTime: hrTimeOfMs(t0 + 30) }, trace.setSpan(ROOT_CONTEXT, job));
+      const refund = payment.startSpan('refund', { kind: SpanKind.SERVER, startTime: hrTimeOfMs(t0 + 31) }, remote(refundCall));
+      refund.end(hrTimeOfMs(t0 + 45));
+      refundCall.end(hrTimeOfMs(t0 + 46));
     }
-    job.end(hrTime(t0 + 50));
+    job.end(hrTimeOfMs(t0 + 50));
   }
-  for (const [name, { provider, exporter }] of Object.entries(services)) {
-    await provider.forceFlush();
-    await provider.shutdown();
-    exporter.log.assertAllSucceeded(`${name} trace export`);
+  for (const [name, service] of Object.entries(services)) {
+    await service.finish();
+    // Every one of them sends spans: an export must have happened.
+    service.spanExporter.log.assertAllSucceeded(`${name} trace export`);
   }
 }
 
@@ -127,16 +108,6 @@ async function readRows(page: Page, table: string, key: string): Promise<Record<
     key,
   );
   return Object.fromEntries(rows.map(([name, cells]) => [name, Object.fromEntries(headers.map((h, i) => [h.trim(), cells[i]]))]));
-}
-
-/** Serious and critical axe-core violations inside <main>. */
-async function findAccessibilityViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
-  return page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
-    const result = await axe.run({ include: [['main']] }, { resultTypes: ['violations'] });
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-  });
 }
 
 /** The computed colour of an element's CSS property. */
@@ -208,7 +179,7 @@ describe('web UI: service map', () => {
     expect(rows['batch→order']).toMatchObject({ 'Calls/s': '0.011', 'Error %': '10.0%', Health: 'critical', Traces: `${JOBS} calls` });
     expect(rows[`order→${DATABASE}`]).toMatchObject({ Callee: `${DATABASE} DATABASE`, 'Error %': '4.55%', Health: 'warning' });
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'service-map.png'), fullPage: true });
-    expect(await findAccessibilityViolations(page)).toEqual([]);
+    await expectNoAxeViolations(page, { include: ['main'] });
     // The dark theme has its own, brighter health colours.
     await page.emulateMedia({ colorScheme: 'dark' });
     expect(await colourOf(page, '.sm-edge[data-edge="order→payment"] .sm-edge-line', 'stroke')).toBe('rgb(255, 107, 107)');
@@ -298,7 +269,7 @@ describe('web UI: service map', () => {
       ['payment', '0.013', '25.0%', expect.stringMatching(/ms$/), 'critical'],
     ]);
     await section.screenshot({ path: path.join(SCREENSHOT_DIR, 'service-neighbours.png') });
-    expect((await findAccessibilityViolations(page)).filter((v) => v.includes('service-neighbours'))).toEqual([]);
+    await expectNoAxeViolations(page, { include: ['.service-neighbours'] });
 
     // A neighbour opens its page; an edge's traces link opens the calls.
     await upstream.getByRole('link', { name: 'batch', exact: true }).click();

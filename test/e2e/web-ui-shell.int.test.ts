@@ -3,7 +3,7 @@ import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCREENSHOT_DIR, STEP_TIMEOUT_MS, startUiTestBed, watchPageErrors, type UiTestBed } from '../helpers/browser-ui.js';
+import { SCREENSHOT_DIR, STEP_TIMEOUT_MS, recordRequests, startUiTestBed, waitForRenderedFrame, watchPageErrors, type UiTestBed } from '../helpers/browser-ui.js';
 import { fetchJson, type InProcessPharos } from '../helpers/in-process-pharos.js';
 import { jsonMetricsRequest, postOtlpJson } from '../helpers/otlp-json-signals.js';
 import { hrTimeOfMs, startSdkService } from '../helpers/otel-sdk-service.js';
@@ -96,6 +96,8 @@ afterAll(async () => {
 });
 
 const serviceRows = (page: Page) => page.locator('.services-table tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-service')).sort());
+/** The services page's request (its first load, and each refresh). */
+const isSummaryRequest = (url: string) => url.includes('/pharos/v1/services/summary?');
 const urlOf = (page: Page) => new URL(page.url());
 const rangeButton = (page: Page) => page.getByRole('button', { name: /^Time range:/ });
 const panel = (page: Page) => page.getByRole('dialog', { name: 'Time range' });
@@ -244,7 +246,9 @@ describe('web UI shell', () => {
     await page.keyboard.press('Escape');
     expect(await page.locator('.zoom-band').count()).toBe(0);
     await page.mouse.up();
-    await page.waitForTimeout(300);
+    // A drag that zooms sets the URL as the button is released: once the page has drawn a
+    // frame after the release, it would have.
+    await waitForRenderedFrame(page);
     expect(page.url()).toBe(before);
 
     await dragAcross(page, chart, 0.25, 0.6);
@@ -326,11 +330,23 @@ describe('web UI shell', () => {
     expect(await page.evaluate(() => (window as unknown as { pharosMarker?: number }).pharosMarker)).toBe(1);
     expect(await page.evaluate(() => (window as unknown as { blanks: number }).blanks)).toBe(0);
 
-    // Off: nothing new shows by itself; Refresh now fetches it, again without blanking.
+    // Off: nothing new shows by itself; Refresh now fetches it, again without blanking. A
+    // second page, refreshing every 5 s, shows when an auto-refresh would have shown it: it
+    // refreshes twice after the data is in, while the page turned off asks for nothing.
     await page.getByLabel('Auto-refresh').selectOption('off');
     await page.waitForURL((url) => !url.searchParams.has('refresh'));
+    const watcher = await context.newPage();
+    const watcherErrors = watchPageErrors(watcher);
+    await watcher.goto(`${pharos.apiUrl}/?range=15m&refresh=5s`);
+    await expect.poll(() => serviceRows(watcher), { timeout: STEP_TIMEOUT_MS }).toEqual([API, LATE, WEB]);
+    const askedWhileOff = recordRequests(page, isSummaryRequest);
     await sendRequests(LATER, undefined, Date.now() - MINUTE_MS, 1, false);
-    await page.waitForTimeout(6_000);
+    const watcherRefreshes = recordRequests(watcher, isSummaryRequest);
+    await expect.poll(() => watcherRefreshes.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => serviceRows(watcher), { timeout: STEP_TIMEOUT_MS }).toEqual([API, LATE, LATER, WEB]);
+    await watcher.close();
+    expect(watcherErrors).toEqual([]);
+    expect(askedWhileOff).toEqual([]);
     expect(await serviceRows(page)).toEqual([API, LATE, WEB]);
     await page.getByRole('button', { name: 'Refresh now' }).click();
     await expect.poll(() => serviceRows(page), { timeout: STEP_TIMEOUT_MS }).toEqual([API, LATE, LATER, WEB]);

@@ -1,14 +1,13 @@
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type HrTime, type Span, type Tracer } from '@opentelemetry/api';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDurationNs, formatTimeUnixNano } from '../../packages/web/src/model/format.js';
-import { SCREENSHOT_DIR, STEP_TIMEOUT_MS, startUiTestBed, watchPageErrors, type UiTestBed } from '../helpers/browser-ui.js';
+import { SCREENSHOT_DIR, STEP_TIMEOUT_MS, expectNoAxeViolations, startUiTestBed, watchPageErrors, type UiTestBed } from '../helpers/browser-ui.js';
 import { fetchJson, type InProcessPharos } from '../helpers/in-process-pharos.js';
-import { createTraceExporter, hrTimeToUnixNano, type CheckedSpanExporter } from '../helpers/otel-sdk-exporters.js';
+import { hrTimeToUnixNano } from '../helpers/otel-sdk-exporters.js';
+import { hrTimeOfMs, startSdkService, type SdkService } from '../helpers/otel-sdk-service.js';
 
 /*
  * The traces search page, end to end: a real Pharos (in-process, serving the built
@@ -79,72 +78,56 @@ interface SentSpan {
   attributes: Attributes;
 }
 
-const hrTime = (unixMs: number): HrTime => [Math.floor(unixMs / 1000), Math.round((unixMs % 1000) * 1e6)];
-
-interface ServiceTracer {
-  provider: BasicTracerProvider;
-  exporter: CheckedSpanExporter;
-  tracer: Tracer;
-}
-
-function createServiceTracer(serviceName: string): ServiceTracer {
-  const exporter = createTraceExporter('http/protobuf', pharos);
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': serviceName, 'deployment.environment': 'e2e' }),
-    spanProcessors: [new BatchSpanProcessor(exporter, { maxExportBatchSize: 512, scheduledDelayMillis: 50 })],
-  });
-  return { provider, exporter, tracer: provider.getTracer('traces-e2e') };
-}
-
 /** A context whose parent is `span`, as a propagated traceparent header gives the callee. */
 const remoteParent = (span: Span): Context => trace.setSpanContext(ROOT_CONTEXT, { ...span.spanContext(), isRemote: true });
 
 /** Sends SPECS, one trace a minute over the last 12 minutes, each as its services would. */
 async function sendTraces(): Promise<void> {
-  const tracers = { gateway: createServiceTracer(GATEWAY), orders: createServiceTracer(ORDERS), payment: createServiceTracer(PAYMENT), catalog: createServiceTracer(CATALOG) };
-  const { gateway, orders, payment, catalog } = { gateway: tracers.gateway.tracer, orders: tracers.orders.tracer, payment: tracers.payment.tracer, catalog: tracers.catalog.tracer };
+  const services = { gateway: startSdkService(GATEWAY, pharos), orders: startSdkService(ORDERS, pharos), payment: startSdkService(PAYMENT, pharos), catalog: startSdkService(CATALOG, pharos) };
+  const tracer = (service: SdkService): Tracer => service.tracerProvider.getTracer('traces-e2e');
+  const { gateway, orders, payment, catalog } = { gateway: tracer(services.gateway), orders: tracer(services.orders), payment: tracer(services.payment), catalog: tracer(services.catalog) };
   const nowMs = Date.now();
   SPECS.forEach((spec, i) => {
     const t0 = nowMs - (SPECS.length - i) * 60_000 + 500;
     const d = spec.durationMs;
     const rootName = spec.flow === 'browse' ? 'GET /products' : spec.flow === 'order' ? 'POST /orders' : 'POST /refunds';
-    const root = gateway.startSpan(rootName, { kind: SpanKind.SERVER, startTime: hrTime(t0), attributes: { 'http.request.method': rootName.split(' ')[0], 'http.route': rootName.split(' ')[1], 'http.response.status_code': spec.flow === 'order' && spec.declined ? 502 : spec.httpStatus } });
+    const root = gateway.startSpan(rootName, { kind: SpanKind.SERVER, startTime: hrTimeOfMs(t0), attributes: { 'http.request.method': rootName.split(' ')[0], 'http.route': rootName.split(' ')[1], 'http.response.status_code': spec.flow === 'order' && spec.declined ? 502 : spec.httpStatus } });
     traceIds.push(root.spanContext().traceId);
     const rootContext = trace.setSpan(ROOT_CONTEXT, root);
     if (spec.flow === 'browse') {
-      const call = gateway.startSpan('GET catalog', { kind: SpanKind.CLIENT, startTime: hrTime(t0 + 1) }, rootContext);
-      const items = catalog.startSpan('GET /items', { kind: SpanKind.SERVER, startTime: hrTime(t0 + 2), attributes: { 'http.response.status_code': spec.httpStatus } }, remoteParent(call));
-      items.end(hrTime(t0 + d - 2));
-      call.end(hrTime(t0 + d - 1));
+      const call = gateway.startSpan('GET catalog', { kind: SpanKind.CLIENT, startTime: hrTimeOfMs(t0 + 1) }, rootContext);
+      const items = catalog.startSpan('GET /items', { kind: SpanKind.SERVER, startTime: hrTimeOfMs(t0 + 2), attributes: { 'http.response.status_code': spec.httpStatus } }, remoteParent(call));
+      items.end(hrTimeOfMs(t0 + d - 2));
+      call.end(hrTimeOfMs(t0 + d - 1));
     } else {
       const callee = spec.flow === 'order' ? 'POST orders' : 'POST payment';
-      const call = gateway.startSpan(callee, { kind: SpanKind.CLIENT, startTime: hrTime(t0 + 1) }, rootContext);
+      const call = gateway.startSpan(callee, { kind: SpanKind.CLIENT, startTime: hrTimeOfMs(t0 + 1) }, rootContext);
       let chargeParent: Span = call;
       let orderSpan: Span | undefined;
       let paymentCall: Span | undefined;
       if (spec.flow === 'order') {
-        orderSpan = orders.startSpan('POST /orders', { kind: SpanKind.SERVER, startTime: hrTime(t0 + 2), attributes: { 'order.items': spec.items!, 'order.amount': spec.amount!, 'http.response.status_code': spec.httpStatus } }, remoteParent(call));
-        paymentCall = orders.startSpan('POST payment', { kind: SpanKind.CLIENT, startTime: hrTime(t0 + 3) }, trace.setSpan(ROOT_CONTEXT, orderSpan));
+        orderSpan = orders.startSpan('POST /orders', { kind: SpanKind.SERVER, startTime: hrTimeOfMs(t0 + 2), attributes: { 'order.items': spec.items!, 'order.amount': spec.amount!, 'http.response.status_code': spec.httpStatus } }, remoteParent(call));
+        paymentCall = orders.startSpan('POST payment', { kind: SpanKind.CLIENT, startTime: hrTimeOfMs(t0 + 3) }, trace.setSpan(ROOT_CONTEXT, orderSpan));
         chargeParent = paymentCall;
       }
       const paymentName = spec.flow === 'order' ? 'POST /charge' : 'POST /refund';
-      const charge = payment.startSpan(paymentName, { kind: SpanKind.SERVER, startTime: hrTime(t0 + 4), attributes: { 'payment.method': spec.method!, 'http.response.status_code': spec.declined ? 402 : 200 } }, remoteParent(chargeParent));
+      const charge = payment.startSpan(paymentName, { kind: SpanKind.SERVER, startTime: hrTimeOfMs(t0 + 4), attributes: { 'payment.method': spec.method!, 'http.response.status_code': spec.declined ? 402 : 200 } }, remoteParent(chargeParent));
       if (spec.declined) {
         charge.setStatus({ code: SpanStatusCode.ERROR, message: 'card declined' });
         root.setStatus({ code: SpanStatusCode.ERROR, message: 'order failed' });
       }
-      charge.end(hrTime(t0 + d - 5));
-      paymentCall?.end(hrTime(t0 + d - 4));
-      orderSpan?.end(hrTime(t0 + d - 2));
-      call.end(hrTime(t0 + d - 1));
+      charge.end(hrTimeOfMs(t0 + d - 5));
+      paymentCall?.end(hrTimeOfMs(t0 + d - 4));
+      orderSpan?.end(hrTimeOfMs(t0 + d - 2));
+      call.end(hrTimeOfMs(t0 + d - 1));
     }
-    root.end(hrTime(t0 + d));
+    root.end(hrTimeOfMs(t0 + d));
   });
-  for (const [name, { provider, exporter }] of Object.entries(tracers)) {
-    await provider.forceFlush();
-    await provider.shutdown();
-    exporter.log.assertAllSucceeded(`${name} trace export`);
-    sentSpans.push(...exporter.spans().map((s) => toSentSpan(s)));
+  for (const [name, service] of Object.entries(services)) {
+    await service.finish();
+    // Every one of them sends spans: an export must have happened.
+    service.spanExporter.log.assertAllSucceeded(`${name} trace export`);
+    sentSpans.push(...service.spanExporter.spans().map((s) => toSentSpan(s)));
   }
 }
 
@@ -351,7 +334,7 @@ describe('web UI: trace search', () => {
     await minDuration.fill('250');
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await expect.poll(() => minDuration.getAttribute('aria-invalid')).toBe('true');
-    expect(await page.locator('.field-problem').allInnerTexts()).toEqual(['Add a unit: 250ms, 250s, … (units ns, us, ms, s, m, h).']);
+    expect(await page.locator('.field-problem').allInnerTexts()).toEqual(['Add a unit: 250ms, 250s, … (units ns, us or µs, ms, s, m, h, d, w).']);
     expect(await minDuration.evaluate((input) => input === input.ownerDocument.activeElement)).toBe(true);
     expect(page.url()).toBe(urlBefore);
 
@@ -668,14 +651,7 @@ describe('web UI: trace search', () => {
     const selectionQuery = 'selFrom=0&selTo=9999999999999&selMinNs=1000000000&selMaxNs=10000000000';
     await page.goto(tracesUrl(`attr=http.response.status_code%3E%3D200&${selectionQuery}`));
     await expectRows(page, newestFirst(traceIds.filter((_, i) => SPECS[i].durationMs >= SLOW_MS)));
-    const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-    await page.addScriptTag({ path: axePath });
-    const violations = await page.evaluate(async () => {
-      const axe = (globalThis as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
-      const result = await axe.run({ include: [['main']] }, { resultTypes: ['violations'] });
-      return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-    });
-    expect(violations).toEqual([]);
+    await expectNoAxeViolations(page, { include: ['main'] });
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -1,12 +1,10 @@
 import path from 'node:path';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type HrTime } from '@opentelemetry/api';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCREENSHOT_DIR, STEP_TIMEOUT_MS, startUiTestBed, watchPageErrors, type UiTestBed } from '../helpers/browser-ui.js';
 import { fetchJson, type InProcessPharos } from '../helpers/in-process-pharos.js';
-import { createTraceExporter, type CheckedSpanExporter } from '../helpers/otel-sdk-exporters.js';
+import { hrTimeOfMs, startSdkService } from '../helpers/otel-sdk-service.js';
 
 /*
  * The web UI, end to end: a real Pharos (in-process, serving the built packages/web/dist),
@@ -28,60 +26,44 @@ const frontendFails = (i: number) => i % 8 === 0;
 let pharos: InProcessPharos;
 let context: BrowserContext;
 
-const hrTime = (unixMs: number): HrTime => [Math.floor(unixMs / 1000), Math.round((unixMs % 1000) * 1e6)];
-
-interface ServiceTracer {
-  provider: BasicTracerProvider;
-  exporter: CheckedSpanExporter;
-}
-
-function createServiceTracer(serviceName: string): ServiceTracer {
-  const exporter = createTraceExporter('http/protobuf', pharos);
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': serviceName, 'service.version': '1.0.0', 'deployment.environment': 'e2e' }),
-    spanProcessors: [new BatchSpanProcessor(exporter, { maxExportBatchSize: 512, scheduledDelayMillis: 50 })],
-  });
-  return { provider, exporter };
-}
-
 /**
  * Sends TRACE_COUNT checkouts spread over the last 12 minutes: frontend `POST /checkout`
  * (server) → `GET /cart` on cart and `POST /charge` on payment (server spans under the
  * frontend's client spans, as propagated context would give).
  */
 async function sendCheckouts(): Promise<void> {
-  const tracers = { frontend: createServiceTracer(FRONTEND), cart: createServiceTracer(CART), payment: createServiceTracer(PAYMENT) };
-  const frontend = tracers.frontend.provider.getTracer('ui-e2e');
-  const cart = tracers.cart.provider.getTracer('ui-e2e');
-  const payment = tracers.payment.provider.getTracer('ui-e2e');
+  const services = { frontend: startSdkService(FRONTEND, pharos), cart: startSdkService(CART, pharos), payment: startSdkService(PAYMENT, pharos) };
+  const frontend = services.frontend.tracerProvider.getTracer('ui-e2e');
+  const cart = services.cart.tracerProvider.getTracer('ui-e2e');
+  const payment = services.payment.tracerProvider.getTracer('ui-e2e');
   const nowMs = Date.now();
   for (let i = 0; i < TRACE_COUNT; i++) {
     const t0 = nowMs - (TRACE_COUNT - i) * 60_000 + 500;
-    const root = frontend.startSpan('POST /checkout', { kind: SpanKind.SERVER, startTime: hrTime(t0), attributes: { 'http.request.method': 'POST', 'http.route': '/checkout', 'checkout.number': i } });
+    const root = frontend.startSpan('POST /checkout', { kind: SpanKind.SERVER, startTime: hrTimeOfMs(t0), attributes: { 'http.request.method': 'POST', 'http.route': '/checkout', 'checkout.number': i } });
     const rootContext = trace.setSpan(ROOT_CONTEXT, root);
     const remote = (span: ReturnType<typeof frontend.startSpan>): Context => trace.setSpanContext(ROOT_CONTEXT, { ...span.spanContext(), isRemote: true });
 
-    const cartCall = frontend.startSpan('GET cart', { kind: SpanKind.CLIENT, startTime: hrTime(t0 + 2) }, rootContext);
-    const cartServer = cart.startSpan('GET /cart', { kind: SpanKind.SERVER, startTime: hrTime(t0 + 3), attributes: { 'http.route': '/cart', 'cart.items': 1 + (i % 3) } }, remote(cartCall));
-    cartServer.end(hrTime(t0 + 14 + i));
-    cartCall.end(hrTime(t0 + 15 + i));
+    const cartCall = frontend.startSpan('GET cart', { kind: SpanKind.CLIENT, startTime: hrTimeOfMs(t0 + 2) }, rootContext);
+    const cartServer = cart.startSpan('GET /cart', { kind: SpanKind.SERVER, startTime: hrTimeOfMs(t0 + 3), attributes: { 'http.route': '/cart', 'cart.items': 1 + (i % 3) } }, remote(cartCall));
+    cartServer.end(hrTimeOfMs(t0 + 14 + i));
+    cartCall.end(hrTimeOfMs(t0 + 15 + i));
 
-    const chargeCall = frontend.startSpan('POST payment', { kind: SpanKind.CLIENT, startTime: hrTime(t0 + 18 + i) }, rootContext);
-    const charge = payment.startSpan('POST /charge', { kind: SpanKind.SERVER, startTime: hrTime(t0 + 19 + i), attributes: { 'http.route': '/charge', 'payment.card': i % 2 === 0 ? 'visa' : 'amex' } }, remote(chargeCall));
+    const chargeCall = frontend.startSpan('POST payment', { kind: SpanKind.CLIENT, startTime: hrTimeOfMs(t0 + 18 + i) }, rootContext);
+    const charge = payment.startSpan('POST /charge', { kind: SpanKind.SERVER, startTime: hrTimeOfMs(t0 + 19 + i), attributes: { 'http.route': '/charge', 'payment.card': i % 2 === 0 ? 'visa' : 'amex' } }, remote(chargeCall));
     if (paymentFails(i)) {
-      charge.recordException(new Error('card declined'), hrTime(t0 + 40));
+      charge.recordException(new Error('card declined'), hrTimeOfMs(t0 + 40));
       charge.setStatus({ code: SpanStatusCode.ERROR, message: 'card declined' });
       chargeCall.setStatus({ code: SpanStatusCode.ERROR });
     }
-    charge.end(hrTime(t0 + 60 + 3 * i));
-    chargeCall.end(hrTime(t0 + 61 + 3 * i));
+    charge.end(hrTimeOfMs(t0 + 60 + 3 * i));
+    chargeCall.end(hrTimeOfMs(t0 + 61 + 3 * i));
     if (frontendFails(i)) root.setStatus({ code: SpanStatusCode.ERROR, message: 'checkout failed' });
-    root.end(hrTime(t0 + 65 + 3 * i));
+    root.end(hrTimeOfMs(t0 + 65 + 3 * i));
   }
-  for (const [name, { provider, exporter }] of Object.entries(tracers)) {
-    await provider.forceFlush();
-    await provider.shutdown();
-    exporter.log.assertAllSucceeded(`${name} trace export`);
+  for (const [name, service] of Object.entries(services)) {
+    await service.finish();
+    // Every one of them sends spans: an export must have happened.
+    service.spanExporter.log.assertAllSucceeded(`${name} trace export`);
   }
 }
 

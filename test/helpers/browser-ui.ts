@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { startInProcessPharos, type InProcessPharos } from './in-process-pharos.js';
 
 /**
@@ -71,4 +73,90 @@ export function watchPageErrors(page: Page): string[] {
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
   });
   return errors;
+}
+
+/** axe-core's impact levels, least severe first. */
+const AXE_IMPACTS = ['minor', 'moderate', 'serious', 'critical'] as const;
+export type AxeImpact = (typeof AXE_IMPACTS)[number];
+
+/**
+ * The rules every axe-core check runs: WCAG 2.0 and 2.1 at levels A and AA, plus axe's
+ * best-practice rules (ARIA tree items, dialogs and tabindex, landmarks, headings), which
+ * axe runs by default and the UI has always been checked against.
+ */
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] as const;
+
+const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** Where to look, as CSS selectors: axe-core's context (the whole document when `include` is absent). */
+export interface AxeScope {
+  include?: string[];
+  exclude?: string[];
+  /** The least severe impact that fails the check (default `serious`: serious and critical fail). */
+  failFrom?: AxeImpact;
+}
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: unknown[]; impact: string | null }>;
+}
+
+/** Adds axe-core to the page (as `axe`), unless it is there already. */
+export async function injectAxe(page: Page): Promise<void> {
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.addScriptTag({ path: AXE_PATH });
+}
+
+/**
+ * Runs axe-core (AXE_TAGS) on the page as it is now, within `scope`, and fails the test when
+ * it finds a violation of impact `failFrom` or worse, listing one line per element: rule,
+ * impact, selector and what to fix. Less severe findings are printed as warnings.
+ */
+export async function expectNoAxeViolations(page: Page, scope: AxeScope = {}): Promise<void> {
+  await injectAxe(page);
+  // axe-core's context: selector lists, or the whole document.
+  const context = scope.include === undefined && scope.exclude === undefined ? undefined : { include: scope.include?.map((s) => [s]), exclude: scope.exclude?.map((s) => [s]) };
+  const violations = await page.evaluate(
+    async ({ context, tags }) => {
+      type Axe = { run: (context: unknown, options: object) => Promise<{ violations: AxeViolation[] }> };
+      const { axe, document } = globalThis as unknown as { axe: Axe; document: unknown };
+      const result = await axe.run(context ?? document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+      return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, impact: n.impact })) }));
+    },
+    { context, tags: [...AXE_TAGS] },
+  );
+  const failFrom = AXE_IMPACTS.indexOf(scope.failFrom ?? 'serious');
+  const failing: string[] = [];
+  const lesser: string[] = [];
+  for (const v of violations) {
+    for (const n of v.nodes) {
+      const impact = n.impact ?? v.impact ?? 'minor';
+      const selector = n.target.map((t) => (Array.isArray(t) ? t.join(' >>> ') : String(t))).join(' ');
+      (AXE_IMPACTS.indexOf(impact as AxeImpact) >= failFrom ? failing : lesser).push(`${v.id} (${impact}) ${selector}: ${v.help}`);
+    }
+  }
+  const where = `${page.url()}${scope.include === undefined ? '' : ` in ${scope.include.join(', ')}`}`;
+  if (lesser.length > 0) console.warn(`axe-core, below ${AXE_IMPACTS[failFrom]}, on ${where}:\n  ${lesser.join('\n  ')}`);
+  expect(failing, `axe-core violations (${AXE_IMPACTS[failFrom]} or worse) on ${where}`).toEqual([]);
+}
+
+/**
+ * Collects, from now on, the URLs of the page's requests that `matches`: a test waits for a
+ * poll it expects (a positive sign that time has passed in the app), or checks that none came.
+ */
+export function recordRequests(page: Page, matches: (url: string) => boolean): string[] {
+  const urls: string[] = [];
+  page.on('request', (request) => {
+    if (matches(request.url())) urls.push(request.url());
+  });
+  return urls;
+}
+
+/** Resolves once the page has rendered a frame and run a task after it, so that the input sent before has been handled and drawn. */
+export async function waitForRenderedFrame(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = globalThis as unknown as { requestAnimationFrame(callback: () => void): void; setTimeout(callback: () => void, ms: number): void };
+    return new Promise<void>((resolve) => w.requestAnimationFrame(() => w.setTimeout(resolve, 0)));
+  });
 }

@@ -19,6 +19,7 @@ const MetricsExplorerPage = lazyPage(() => import('./pages/MetricsExplorer/Metri
 import { RefreshTickContext, parseRefreshInterval, refreshIntervalMs } from './model/refresh';
 import { useLocation, useSetSearchParams } from './model/router';
 import { parseTimeRange, timeRangeQuery, timeRangeSearch } from './model/time-range';
+import { useVisibleInterval } from './model/use-visible-interval';
 
 type Route =
   | { page: 'services' }
@@ -63,28 +64,12 @@ export async function preloadPage(pathname: string): Promise<void> {
 
 /**
  * Bumps a counter every `intervalMs` (never when 0) and on demand: the refresh tick. A hidden
- * tab skips its ticks (no requests nobody sees) and catches up once when shown again.
+ * tab skips its ticks (no requests nobody sees) and catches up once when shown again
+ * (useVisibleInterval).
  */
 function useRefreshTicker(intervalMs: number): [number, () => void] {
   const [tick, setTick] = useState(0);
-  useEffect(() => {
-    if (intervalMs === 0) return;
-    let missed = false;
-    const timer = setInterval(() => {
-      if (document.hidden) missed = true;
-      else setTick((n) => n + 1);
-    }, intervalMs);
-    const onVisibility = () => {
-      if (document.hidden || !missed) return;
-      missed = false;
-      setTick((n) => n + 1);
-    };
-    document.addEventListener('visibilitychange', onVisibility);
-    return () => {
-      clearInterval(timer);
-      document.removeEventListener('visibilitychange', onVisibility);
-    };
-  }, [intervalMs]);
+  useVisibleInterval(() => setTick((n) => n + 1), intervalMs);
   return [tick, () => setTick((n) => n + 1)];
 }
 

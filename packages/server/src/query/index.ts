@@ -64,6 +64,7 @@ export {
   servicesSummaryToJson,
 } from './services-summary-json.js';
 export { type ServiceMapJson, type ServiceMapNodeJson, type ServiceMapEdgeJson, serviceMapToJson } from './service-map-json.js';
+export { type RangeJson, rangeToJson, nanosToJson, toRatePerSecond, toErrorRate, spanKindToJson } from './json-figures.js';
 export {
   type OperationSummaryBucketJson,
   type OperationSummaryJson,

@@ -1,5 +1,6 @@
 import { anyValueToOtlpJson, attributesToOtlpJson, serviceNameOf, type LogRecord } from '@pharos/core';
 import type { LogHistogram, SeverityBand, TimeRange } from '../storage/index.js';
+import { rangeToJson, type RangeJson } from './json-figures.js';
 import { resourceToOtlpJson, scopeToOtlpJson, type OtlpKeyValueJson, type OtlpResourceJson, type OtlpScopeJson } from './trace-json.js';
 
 /** A log record as OTLP-style JSON, flattened with its service, resource and scope. */
@@ -44,9 +45,7 @@ export function logRecordToJson(record: LogRecord): LogRecordJson {
 }
 
 /** The native API's log histogram: times and the bucket width as decimal nanosecond strings. */
-export interface LogHistogramJson {
-  startUnixNano: string;
-  endUnixNano: string;
+export interface LogHistogramJson extends RangeJson {
   bucketNs: string;
   buckets: Array<{ startUnixNano: string; counts: Record<SeverityBand, number> }>;
 }
@@ -54,8 +53,7 @@ export interface LogHistogramJson {
 /** Converts a log histogram over `range` to the native API's JSON. */
 export function logHistogramToJson(range: TimeRange, histogram: LogHistogram): LogHistogramJson {
   return {
-    startUnixNano: range.startUnixNano.toString(),
-    endUnixNano: range.endUnixNano.toString(),
+    ...rangeToJson(range),
     bucketNs: histogram.bucketNs.toString(),
     buckets: histogram.buckets.map((b) => ({ startUnixNano: b.startUnixNano.toString(), counts: { ...b.counts } })),
   };

@@ -1,11 +1,12 @@
-import { SPAN_KIND_NAMES } from '@pharos/core';
 import type { ErrorGroups, LatencyHistogram, OperationsSummary, TimeRange } from '../storage/index.js';
+import { nanosToJson, rangeToJson, spanKindToJson, toErrorRate, toRatePerSecond, type RangeJson } from './json-figures.js';
 
 /**
  * The native API's answers for a service's page (docs/api.md): times and durations as decimal
  * nanosecond strings, span kinds by name.
  */
 
+/** One bucket of an operation's spans (see OperationSummaryBucket). */
 export interface OperationSummaryBucketJson {
   startUnixNano: string;
   spans: number;
@@ -13,6 +14,7 @@ export interface OperationSummaryBucketJson {
   p95DurationNs: string | null;
 }
 
+/** One operation's spans over the range (see OperationSummary); `spanKind` by name. */
 export interface OperationSummaryJson {
   name: string;
   spanKind: string;
@@ -26,14 +28,14 @@ export interface OperationSummaryJson {
   buckets: OperationSummaryBucketJson[];
 }
 
-export interface OperationsSummaryJson {
-  startUnixNano: string;
-  endUnixNano: string;
+/** GET /pharos/v1/services/:service/operations/summary's answer. */
+export interface OperationsSummaryJson extends RangeJson {
   bucketNs: string;
   operationCount: number;
   operations: OperationSummaryJson[];
 }
 
+/** One bucket of a latency histogram, with its bounds. */
 export interface LatencyBucketJson {
   /** Exclusive, except for the first bucket, which starts at 0 inclusive. */
   lowerBoundNs: string;
@@ -43,9 +45,8 @@ export interface LatencyBucketJson {
   errors: number;
 }
 
-export interface LatencyHistogramJson {
-  startUnixNano: string;
-  endUnixNano: string;
+/** GET /pharos/v1/services/:service/latency's answer (see LatencyHistogram); `errors` counts error spans. */
+export interface LatencyHistogramJson extends RangeJson {
   spans: number;
   errors: number;
   minDurationNs: string | null;
@@ -56,6 +57,7 @@ export interface LatencyHistogramJson {
   buckets: LatencyBucketJson[];
 }
 
+/** One error group (see ErrorGroup). */
 export interface ErrorGroupJson {
   exceptionType: string;
   message: string;
@@ -68,21 +70,11 @@ export interface ErrorGroupJson {
   exampleSpanId: string;
 }
 
-export interface ErrorGroupsJson {
-  startUnixNano: string;
-  endUnixNano: string;
+/** GET /pharos/v1/services/:service/errors' answer (see ErrorGroups). */
+export interface ErrorGroupsJson extends RangeJson {
   errorSpans: number;
   groupCount: number;
   groups: ErrorGroupJson[];
-}
-
-const NANOS_PER_SECOND = 1e9;
-
-const text = (ns: bigint | null): string | null => (ns === null ? null : ns.toString());
-
-/** Names an OTLP span kind: `unspecified`, `internal`, `server`, `client`, `producer`, `consumer`. */
-function spanKindName(kind: number): string {
-  return SPAN_KIND_NAMES[kind] ?? 'unspecified';
 }
 
 /**
@@ -90,23 +82,21 @@ function spanKindName(kind: number): string {
  * seconds (0 for an empty range), `errorRate` = errors / spans.
  */
 export function operationsSummaryToJson(range: TimeRange, summary: OperationsSummary): OperationsSummaryJson {
-  const rangeSeconds = Number(range.endUnixNano - range.startUnixNano) / NANOS_PER_SECOND;
   return {
-    startUnixNano: range.startUnixNano.toString(),
-    endUnixNano: range.endUnixNano.toString(),
+    ...rangeToJson(range),
     bucketNs: summary.bucketNs.toString(),
     operationCount: summary.operationCount,
     operations: summary.operations.map((o) => ({
       name: o.name,
-      spanKind: spanKindName(o.spanKind),
+      spanKind: spanKindToJson(o.spanKind),
       spans: o.spans,
       errors: o.errors,
-      spansPerSecond: rangeSeconds > 0 ? o.spans / rangeSeconds : 0,
-      errorRate: o.spans > 0 ? o.errors / o.spans : 0,
+      spansPerSecond: toRatePerSecond(o.spans, range),
+      errorRate: toErrorRate(o.errors, o.spans),
       p50DurationNs: o.p50DurationNs.toString(),
       p95DurationNs: o.p95DurationNs.toString(),
       p99DurationNs: o.p99DurationNs.toString(),
-      buckets: o.buckets.map((b) => ({ startUnixNano: b.startUnixNano.toString(), spans: b.spans, errors: b.errors, p95DurationNs: text(b.p95DurationNs) })),
+      buckets: o.buckets.map((b) => ({ startUnixNano: b.startUnixNano.toString(), spans: b.spans, errors: b.errors, p95DurationNs: nanosToJson(b.p95DurationNs) })),
     })),
   };
 }
@@ -115,15 +105,14 @@ export function operationsSummaryToJson(range: TimeRange, summary: OperationsSum
 export function latencyHistogramToJson(range: TimeRange, histogram: LatencyHistogram): LatencyHistogramJson {
   const bounds = histogram.boundsNs;
   return {
-    startUnixNano: range.startUnixNano.toString(),
-    endUnixNano: range.endUnixNano.toString(),
+    ...rangeToJson(range),
     spans: histogram.spans,
     errors: histogram.errorSpans,
-    minDurationNs: text(histogram.minDurationNs),
-    maxDurationNs: text(histogram.maxDurationNs),
-    p50DurationNs: text(histogram.p50DurationNs),
-    p95DurationNs: text(histogram.p95DurationNs),
-    p99DurationNs: text(histogram.p99DurationNs),
+    minDurationNs: nanosToJson(histogram.minDurationNs),
+    maxDurationNs: nanosToJson(histogram.maxDurationNs),
+    p50DurationNs: nanosToJson(histogram.p50DurationNs),
+    p95DurationNs: nanosToJson(histogram.p95DurationNs),
+    p99DurationNs: nanosToJson(histogram.p99DurationNs),
     buckets: histogram.counts.map((spans, i) => ({
       lowerBoundNs: i === 0 ? '0' : bounds[i - 1].toString(),
       upperBoundNs: i < bounds.length ? bounds[i].toString() : null,
@@ -136,8 +125,7 @@ export function latencyHistogramToJson(range: TimeRange, histogram: LatencyHisto
 /** The native API's error groups. */
 export function errorGroupsToJson(range: TimeRange, errors: ErrorGroups): ErrorGroupsJson {
   return {
-    startUnixNano: range.startUnixNano.toString(),
-    endUnixNano: range.endUnixNano.toString(),
+    ...rangeToJson(range),
     errorSpans: errors.errorSpans,
     groupCount: errors.groupCount,
     groups: errors.groups.map((g) => ({

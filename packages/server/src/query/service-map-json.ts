@@ -1,5 +1,7 @@
-import type { ServiceMap, ServiceMapNodeKind, TimeRange } from '../storage/index.js';
+import type { AttributeFilter, ServiceMap, ServiceMapNodeKind, TimeRange } from '../storage/index.js';
+import { nanosToJson, rangeToJson, toErrorRate, toRatePerSecond, type RangeJson } from './json-figures.js';
 
+/** A service-map node as the native API answers it (see ServiceMapNode). */
 export interface ServiceMapNodeJson {
   name: string;
   kind: ServiceMapNodeKind;
@@ -8,10 +10,13 @@ export interface ServiceMapNodeJson {
   requestsPerSecond: number;
   errorRate: number;
   p95DurationNs: string | null;
-  /** Virtual nodes only: `key=value` conditions for the trace search's `attr` that select the calls to this node. */
+  /** Virtual nodes only: `key=value` conditions for the trace search's `attr` that select the calls to this node (those naming it the most common way). */
   peerAttributes?: string[];
+  /** Virtual nodes only: every distinct set of such conditions, most calls first; one trace search per set finds all the node's calls. */
+  peerAttributeSets?: string[][];
 }
 
+/** A service-map edge as the native API answers it (see ServiceMapEdge). */
 export interface ServiceMapEdgeJson {
   source: string;
   target: string;
@@ -22,14 +27,13 @@ export interface ServiceMapEdgeJson {
   p95DurationNs: string | null;
 }
 
-export interface ServiceMapJson {
-  startUnixNano: string;
-  endUnixNano: string;
+/** GET /pharos/v1/service-map's answer: the range and the graph. */
+export interface ServiceMapJson extends RangeJson {
   nodes: ServiceMapNodeJson[];
   edges: ServiceMapEdgeJson[];
 }
 
-const NANOS_PER_SECOND = 1e9;
+const conditionsToJson = (attributes: AttributeFilter[]) => attributes.map((a) => `${a.key}=${a.value}`);
 
 /**
  * The native API's service map: durations as decimal nanosecond strings (null when there
@@ -38,30 +42,27 @@ const NANOS_PER_SECOND = 1e9;
  * attributes as `key=value` texts ready for the trace search's `attr` parameter.
  */
 export function serviceMapToJson(range: TimeRange, map: ServiceMap): ServiceMapJson {
-  const rangeSeconds = Number(range.endUnixNano - range.startUnixNano) / NANOS_PER_SECOND;
-  const perSecond = (count: number) => (rangeSeconds > 0 ? count / rangeSeconds : 0);
-  const text = (ns: bigint | null): string | null => (ns === null ? null : ns.toString());
   return {
-    startUnixNano: range.startUnixNano.toString(),
-    endUnixNano: range.endUnixNano.toString(),
+    ...rangeToJson(range),
     nodes: map.nodes.map((n) => ({
       name: n.name,
       kind: n.kind,
       requests: n.requests,
       errors: n.errors,
-      requestsPerSecond: perSecond(n.requests),
-      errorRate: n.requests > 0 ? n.errors / n.requests : 0,
-      p95DurationNs: text(n.p95DurationNs),
-      ...(n.peerAttributes === undefined ? {} : { peerAttributes: n.peerAttributes.map((a) => `${a.key}=${a.value}`) }),
+      requestsPerSecond: toRatePerSecond(n.requests, range),
+      errorRate: toErrorRate(n.errors, n.requests),
+      p95DurationNs: nanosToJson(n.p95DurationNs),
+      ...(n.peerAttributes === undefined ? {} : { peerAttributes: conditionsToJson(n.peerAttributes) }),
+      ...(n.peerAttributeSets === undefined ? {} : { peerAttributeSets: n.peerAttributeSets.map(conditionsToJson) }),
     })),
     edges: map.edges.map((e) => ({
       source: e.source,
       target: e.target,
       calls: e.calls,
       errors: e.errors,
-      callsPerSecond: perSecond(e.calls),
-      errorRate: e.calls > 0 ? e.errors / e.calls : 0,
-      p95DurationNs: text(e.p95DurationNs),
+      callsPerSecond: toRatePerSecond(e.calls, range),
+      errorRate: toErrorRate(e.errors, e.calls),
+      p95DurationNs: nanosToJson(e.p95DurationNs),
     })),
   };
 }

@@ -1,5 +1,7 @@
 import type { ServicesSummary, TimeRange } from '../storage/index.js';
+import { nanosToJson, rangeToJson, toErrorRate, toRatePerSecond, type RangeJson } from './json-figures.js';
 
+/** One bucket of a service's requests (see ServiceSummaryBucket). */
 export interface ServiceSummaryBucketJson {
   startUnixNano: string;
   requests: number;
@@ -7,6 +9,7 @@ export interface ServiceSummaryBucketJson {
   p95DurationNs: string | null;
 }
 
+/** One service's requests over the range (see ServiceSummary). */
 export interface ServiceSummaryJson {
   name: string;
   requests: number;
@@ -19,14 +22,11 @@ export interface ServiceSummaryJson {
   buckets: ServiceSummaryBucketJson[];
 }
 
-export interface ServicesSummaryJson {
-  startUnixNano: string;
-  endUnixNano: string;
+/** GET /pharos/v1/services/summary's answer. */
+export interface ServicesSummaryJson extends RangeJson {
   bucketNs: string;
   services: ServiceSummaryJson[];
 }
-
-const NANOS_PER_SECOND = 1e9;
 
 /**
  * The native API's services summary: times and durations as decimal nanosecond strings
@@ -35,22 +35,19 @@ const NANOS_PER_SECOND = 1e9;
  * (0 without requests).
  */
 export function servicesSummaryToJson(range: TimeRange, summary: ServicesSummary): ServicesSummaryJson {
-  const rangeSeconds = Number(range.endUnixNano - range.startUnixNano) / NANOS_PER_SECOND;
-  const text = (ns: bigint | null): string | null => (ns === null ? null : ns.toString());
   return {
-    startUnixNano: range.startUnixNano.toString(),
-    endUnixNano: range.endUnixNano.toString(),
+    ...rangeToJson(range),
     bucketNs: summary.bucketNs.toString(),
     services: summary.services.map((s) => ({
       name: s.name,
       requests: s.requests,
       errors: s.errors,
-      requestsPerSecond: rangeSeconds > 0 ? s.requests / rangeSeconds : 0,
-      errorRate: s.requests > 0 ? s.errors / s.requests : 0,
-      p50DurationNs: text(s.p50DurationNs),
-      p95DurationNs: text(s.p95DurationNs),
-      p99DurationNs: text(s.p99DurationNs),
-      buckets: s.buckets.map((b) => ({ startUnixNano: b.startUnixNano.toString(), requests: b.requests, errors: b.errors, p95DurationNs: text(b.p95DurationNs) })),
+      requestsPerSecond: toRatePerSecond(s.requests, range),
+      errorRate: toErrorRate(s.errors, s.requests),
+      p50DurationNs: nanosToJson(s.p50DurationNs),
+      p95DurationNs: nanosToJson(s.p95DurationNs),
+      p99DurationNs: nanosToJson(s.p99DurationNs),
+      buckets: s.buckets.map((b) => ({ startUnixNano: b.startUnixNano.toString(), requests: b.requests, errors: b.errors, p95DurationNs: nanosToJson(b.p95DurationNs) })),
     })),
   };
 }

@@ -13,6 +13,7 @@ export type {
   ServiceMapNode,
   ServiceMapNodeKind,
   ServiceMapEdge,
+  ServiceSignal,
   LogFilter,
   LogSearchQuery,
   LogHistogramQuery,

@@ -34,7 +34,8 @@ export interface TraceSearchQuery {
   /**
    * Matches spans whose parent span belongs to this service and which belong to another
    * service: calls across services, e.g. with `service` the calls from `parentService`
-   * to `service` (a service-map edge). The parent may start up to a day before the range.
+   * to `service` (a service-map edge). The parent span may start up to CALL_MATCH_MARGIN_NS
+   * (an hour) before the range, and before its end, the rule the service map counts calls by.
    */
   parentService?: string;
   /** Most traces returned, newest first. */
@@ -134,6 +135,7 @@ export interface OperationSummary {
   buckets: OperationSummaryBucket[];
 }
 
+/** One service's operations over a range (see OperationsSummaryQuery), with the bucket width used. */
 export interface OperationsSummary {
   bucketNs: bigint;
   /** How many operations the service has in the range (more than `operations` holds when the limit cut). */
@@ -204,6 +206,7 @@ export interface ErrorGroup {
   exampleSpanId: string;
 }
 
+/** One service's error spans in a range, grouped (see ErrorGroup); the groups cut to the query's limit. */
 export interface ErrorGroups {
   /** Error spans of the service in the range, in every group. */
   errorSpans: number;
@@ -245,10 +248,18 @@ export interface ServiceMapNode {
   errors: number;
   p95DurationNs: bigint | null;
   /**
-   * Virtual nodes only: the attribute conditions (all `=`) that select the callers'
-   * CLIENT/PRODUCER spans calling this node, for a trace search (`db.system=postgresql`).
+   * Virtual nodes only: the attribute conditions (all `=`) that select, in one trace search,
+   * the callers' CLIENT/PRODUCER spans calling this node (`db.system=postgresql`): the first
+   * of `peerAttributeSets`. They find all its calls when every caller names it alike.
    */
   peerAttributes?: AttributeFilter[];
+  /**
+   * Virtual nodes only: each distinct set of attributes naming this node in its calls, most
+   * calls first (ties in JavaScript string order). Callers on different semantic-convention
+   * versions name one database `db.system.name=mysql` or `db.system=mysql`; one trace search
+   * per set finds all the node's calls.
+   */
+  peerAttributeSets?: AttributeFilter[][];
 }
 
 /**
@@ -267,12 +278,17 @@ export interface ServiceMapEdge {
 
 /**
  * The service map of a range: every service with a span starting in the range, the virtual
- * nodes its calls name, and the edges between them (both spans of a call start in the range).
- * A virtual node is named by the calling span's `peer.service`, else its database
- * (`db.system.name`/`db.system`, with `/` and `db.namespace`/`db.name` when present), else
- * `messaging.system`, else `server.address`/`net.peer.name`; a span with none of them is
- * left out. A virtual name equal to a service's name joins that service's node. Nodes are
- * sorted by name, edges by source then target (JavaScript string order).
+ * nodes its calls name, and the edges between them. A call counts in the range its callee
+ * span starts in; its caller span may start up to CALL_MATCH_MARGIN_NS (an hour) before the
+ * range, the rule TraceSearchQuery.parentService follows, so that a search finds the calls
+ * an edge counts (a caller service with no span in the range is a node with 0 requests).
+ * A CLIENT/PRODUCER span calls a virtual node when no span of another service that starts
+ * in the range or up to CALL_MATCH_MARGIN_NS after it is its child. The node is named by the
+ * calling span's `peer.service`, else its database (`db.system.name`/`db.system`, with `/`
+ * and `db.namespace`/`db.name` when present), else `messaging.system`, else
+ * `server.address`/`net.peer.name`; a span with none of them is left out. Its kind is that
+ * of most of its calls. A virtual name equal to a service's name joins that service's node.
+ * Nodes are sorted by name, edges by source then target (JavaScript string order).
  */
 export interface ServiceMap {
   nodes: ServiceMapNode[];

@@ -1,5 +1,6 @@
 import type { SpanKind } from '@pharos/core';
 import type { LatencyHistogram, OperationSummary, OperationsSummary, OperationsSummaryQuery } from './interface.js';
+import { compareText } from './compare-text.js';
 import { summaryBucketNs } from './services-summary.js';
 
 /**
@@ -87,33 +88,21 @@ export function assembleOperationsSummary(query: OperationsSummaryQuery, rows: O
 }
 
 /** What a backend computes for a latency histogram: counts per bucket index (0..bounds), totals and percentiles. */
-export interface LatencyHistogramRow {
+export interface LatencyHistogramRow extends Omit<LatencyHistogram, 'boundsNs' | 'counts' | 'errors'> {
   /** Spans per bucket index; missing indexes count 0. */
   counts: Map<number, number>;
+  /** Error spans per bucket index; missing indexes count 0. */
   errors: Map<number, number>;
-  spans: number;
-  errorSpans: number;
-  minDurationNs: bigint | null;
-  maxDurationNs: bigint | null;
-  p50DurationNs: bigint | null;
-  p95DurationNs: bigint | null;
-  p99DurationNs: bigint | null;
 }
 
 /** Builds the LatencyHistogram (every bucket present, in bound order) from a backend's row. */
 export function assembleLatencyHistogram(row: LatencyHistogramRow): LatencyHistogram {
   const length = LATENCY_BUCKET_BOUNDS_NS.length + 1;
   return {
+    ...row,
     boundsNs: LATENCY_BUCKET_BOUNDS_NS,
     counts: Array.from({ length }, (_, i) => row.counts.get(i) ?? 0),
     errors: Array.from({ length }, (_, i) => row.errors.get(i) ?? 0),
-    spans: row.spans,
-    errorSpans: row.errorSpans,
-    minDurationNs: row.minDurationNs,
-    maxDurationNs: row.maxDurationNs,
-    p50DurationNs: row.p50DurationNs,
-    p95DurationNs: row.p95DurationNs,
-    p99DurationNs: row.p99DurationNs,
   };
 }
 
@@ -127,9 +116,4 @@ export function latencyBucketIndexOf(durationNs: bigint): number {
     else low = mid + 1;
   }
   return low;
-}
-
-/** Orders texts the same way on every backend (UTF-16 code units, as JavaScript's `<`). */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,4 +1,5 @@
 import type { ServiceSummary, ServicesSummary, ServicesSummaryQuery } from './interface.js';
+import { compareText } from './compare-text.js';
 
 /** The most buckets a services summary may ask for. */
 export const MAX_SUMMARY_BUCKETS = 500;
@@ -72,6 +73,6 @@ export function assembleServicesSummary(query: ServicesSummaryQuery, rows: Servi
       bucket.p95DurationNs = row.p95DurationNs;
     }
   }
-  const services = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const services = [...byName.values()].sort((a, b) => compareText(a.name, b.name));
   return { bucketNs, services };
 }

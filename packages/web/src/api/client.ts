@@ -83,12 +83,14 @@ export function fetchServicesSummary(range: RangeParams, buckets: number, signal
 }
 
 /**
- * GET /pharos/v1/services: names of the services with data of `signals` (`traces`, `logs`,
- * `metrics`; spans only when absent) in the range (all retained data when no range is given).
+ * GET /pharos/v1/services: names of the services with data of the telemetry `signals`
+ * (`traces`, `logs`, `metrics`, sent as the repeated `signal` query parameter; spans only when
+ * absent) in the range (all retained data when no range is given). `abortSignal` cancels the
+ * request.
  */
-export function fetchServices(params: Partial<RangeParams> & { signals?: ReadonlyArray<'traces' | 'logs' | 'metrics'> } = {}, signal?: AbortSignal): Promise<ServicesResponse> {
-  const { signals, ...range } = params;
-  return getJson(buildUrl('/pharos/v1/services', { ...range, signal: signals }), servicesSchema, signal);
+export function fetchServices(params: Partial<RangeParams> & { signals?: ReadonlyArray<'traces' | 'logs' | 'metrics'> } = {}, abortSignal?: AbortSignal): Promise<ServicesResponse> {
+  const { signals: telemetrySignals, ...range } = params;
+  return getJson(buildUrl('/pharos/v1/services', { ...range, signal: telemetrySignals }), servicesSchema, abortSignal);
 }
 
 /** GET /pharos/v1/services/{service}/operations. */

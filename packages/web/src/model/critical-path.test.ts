@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeCriticalPath, findCriticalPathRoot, groupCriticalPath, type CriticalPathSpan } from './critical-path';
-import { buildTestTrace, type TestSpan } from './test-traces';
+import { buildTestTrace, type TestSpan } from './test-traces.test-fixture';
 import { buildWaterfall } from './trace-tree';
 
 const MS = 1e6;

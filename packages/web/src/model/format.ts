@@ -22,6 +22,33 @@ export function formatDurationNs(durationNs: string | number): string {
   return `${(ns / 1_000_000_000).toFixed(2)}s`;
 }
 
+/** Units of formatCompactDuration, largest first: [nanoseconds per unit, symbol]. */
+const COMPACT_DURATION_UNITS: ReadonlyArray<readonly [number, string]> = [
+  [3_600e9, 'h'],
+  [60e9, 'min'],
+  [1e9, 's'],
+  [1e6, 'ms'],
+  [1e3, 'µs'],
+  [1, 'ns'],
+];
+
+/**
+ * A duration in nanoseconds for axis ticks and bucket labels, three significant digits at
+ * most: `0`, `500ns`, `1.25µs`, `16ms`, `1.5min`, `2h`. The unit is the largest that shows the
+ * value exactly in under 1000 of it (so a round tick stays round: `100s`, not `1.67min`),
+ * else the largest the value reaches, rounded (`16.7min`).
+ */
+export function formatCompactDuration(durationNs: number): string {
+  if (durationNs === 0) return '0';
+  const reached = COMPACT_DURATION_UNITS.filter(([unitNs]) => durationNs >= unitNs);
+  const isExact = ([unitNs]: readonly [number, string]) => {
+    const value = durationNs / unitNs;
+    return value < 1000 && Number(value.toPrecision(3)) === value;
+  };
+  const [unitNs, unit] = reached.find(isExact) ?? reached[0] ?? COMPACT_DURATION_UNITS[COMPACT_DURATION_UNITS.length - 1];
+  return `${Number((durationNs / unitNs).toPrecision(3))}${unit}`;
+}
+
 /** A rate: `0.25`, `12.4`, `1,240`. */
 export function formatRate(perSecond: number): string {
   if (perSecond === 0) return '0';

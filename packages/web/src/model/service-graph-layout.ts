@@ -29,8 +29,10 @@ export interface LayoutOptions {
   margin: number;
 }
 
+/** The service map's sizes: nodes that hold a name and two lines of figures, layer gaps wide enough for an edge's label. */
 export const DEFAULT_LAYOUT_OPTIONS: LayoutOptions = { nodeWidth: 180, nodeHeight: 64, layerGap: 210, rowGap: 32, dummyHeight: 24, margin: 24 };
 
+/** A point of the drawing, in LayoutOptions' units from its top-left corner (y grows downwards). */
 export interface LayoutPoint {
   x: number;
   y: number;
@@ -59,6 +61,7 @@ export interface RoutedEdge {
   loop: boolean;
 }
 
+/** A whole layout: the drawing's size (margins included), every node placed and every edge routed. */
 export interface GraphLayout {
   width: number;
   height: number;

@@ -1,32 +1,21 @@
+import type { ServiceMapEdge, ServiceMapNode } from '../api';
+
 /**
  * The service map's meaning, apart from its drawing: health by error rate, a service's
  * neighbours, a map narrowed to one service, and the trace search that shows an edge's calls.
- * Shapes follow GET /pharos/v1/service-map (docs/api.md); no imports, so tests type-check alone.
+ * Nodes and edges are GET /pharos/v1/service-map's (docs/api.md), as api/schemas.ts validates them.
  */
 
-export type GraphNodeKind = 'service' | 'database' | 'messaging' | 'external';
+/** A node of the map: a service, or a peer its callers name (`database`, `messaging`, `external`). */
+export type GraphNode = ServiceMapNode;
 
-export interface GraphNode {
-  name: string;
-  kind: GraphNodeKind;
-  requests: number;
-  errors: number;
-  requestsPerSecond: number;
-  errorRate: number;
-  p95DurationNs: string | null;
-  peerAttributes?: string[];
-}
+/** What a node is: a service that sends spans, or a virtual node seen only from its callers. */
+export type GraphNodeKind = GraphNode['kind'];
 
-export interface GraphEdge {
-  source: string;
-  target: string;
-  calls: number;
-  errors: number;
-  callsPerSecond: number;
-  errorRate: number;
-  p95DurationNs: string | null;
-}
+/** Calls from `source` to `target` over the range, with their errors and p95. */
+export type GraphEdge = ServiceMapEdge;
 
+/** The nodes and edges of a map (a whole GET /pharos/v1/service-map answer is one). */
 export interface Graph {
   nodes: GraphNode[];
   edges: GraphEdge[];

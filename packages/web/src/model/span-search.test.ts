@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildSpanSearchIndex, findMatchingRows, parseSearchTerms, stepMatch } from './span-search';
-import { buildTestTrace } from './test-traces';
+import { buildTestTrace } from './test-traces.test-fixture';
 import { buildWaterfall } from './trace-tree';
 
 const { rows } = buildWaterfall(

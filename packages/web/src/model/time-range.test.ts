@@ -6,7 +6,7 @@ import {
   formatDateTime,
   parseTimeExpression,
   parseTimeRange,
-  parseTimeRangeId,
+  parseRangeDuration,
   rangeDurationMs,
   rangeFromInputs,
   rangeParams,
@@ -17,6 +17,7 @@ import {
   timeRangeQuery,
   timeRangeSearch,
   zoomOutRange,
+  type RangeDuration,
   type TimeRange,
 } from './time-range.js';
 
@@ -24,7 +25,7 @@ const HOUR_MS = 3_600_000;
 const NOW_MS = Date.UTC(2026, 10, 25, 12, 0, 0);
 /** Local time, so that the tests hold in any time zone. */
 const local = (h: number, m = 0, s = 0) => new Date(2026, 10, 25, h, m, s).getTime();
-const relative = (id: string): TimeRange => ({ kind: 'relative', id });
+const relative = (id: RangeDuration): TimeRange => ({ kind: 'relative', id });
 const absolute = (fromMs: number, toMs: number): TimeRange => ({ kind: 'absolute', fromMs, toMs });
 const query = (text: string) => parseTimeRange(new URLSearchParams(text));
 
@@ -66,11 +67,15 @@ describe('parseTimeRange (the URL)', () => {
   });
 });
 
-describe('parseTimeRangeId', () => {
+describe('parseRangeDuration', () => {
   it('accepts one number and one unit between 10 s and 400 days', () => {
-    expect(['10s', '1m', '45m', '36h', '3d', '1w', '400d'].map(parseTimeRangeId)).toEqual(['10s', '1m', '45m', '36h', '3d', '1w', '400d']);
-    expect(['9s', '401d', '1y', '1h30m', 'h', '', ' ', '1H'].map(parseTimeRangeId)).toEqual(Array(8).fill(undefined));
-    expect(parseTimeRangeId(null)).toBeUndefined();
+    expect(['10s', '1m', '45m', '36h', '3d', '1w', '400d'].map(parseRangeDuration)).toEqual(['10s', '1m', '45m', '36h', '3d', '1w', '400d']);
+    expect(['9s', '401d', '1y', '1h30m', 'h', '', ' ', '1H'].map(parseRangeDuration)).toEqual(Array(8).fill(undefined));
+    expect(parseRangeDuration(null)).toBeUndefined();
+  });
+  it('gives the canonical form, which every relative range holds', () => {
+    expect(parseRangeDuration(' 090m ')).toBe('90m');
+    expect(rangeDurationMs(relative(parseRangeDuration('0036h')!))).toBe(36 * HOUR_MS);
   });
 });
 

@@ -18,44 +18,52 @@ export const TIME_RANGES = [
   { id: '30d', label: 'Last 30 days', seconds: 30 * 24 * 60 * 60 },
 ] as const;
 
-/** A relative range's duration text in canonical form: a whole number and one unit (`15m`, `90m`, `2d`). */
-export type TimeRangeId = string;
+/** A unit of a relative range's duration: seconds, minutes, hours, days or weeks. */
+export type RangeDurationUnit = 's' | 'm' | 'h' | 'd' | 'w';
 
-export const DEFAULT_TIME_RANGE: TimeRangeId = '1h';
+/**
+ * How long a relative range is, as the URL's `range=` holds it: a whole number and one unit
+ * (`15m`, `90m`, `2d`). Values from outside (a URL, the picker) come through parseRangeDuration,
+ * which also keeps them within [MIN_RELATIVE_RANGE_MS, MAX_RELATIVE_RANGE_MS].
+ */
+export type RangeDuration = `${number}${RangeDurationUnit}`;
+
+/** The range a URL without one shows. */
+export const DEFAULT_TIME_RANGE: RangeDuration = '1h';
 
 /** A relative range (the last `id`, ending now), or an absolute window [fromMs, toMs) in Unix milliseconds. */
-export type TimeRange = { kind: 'relative'; id: TimeRangeId } | { kind: 'absolute'; fromMs: number; toMs: number };
+export type TimeRange = { kind: 'relative'; id: RangeDuration } | { kind: 'absolute'; fromMs: number; toMs: number };
 
 /** The shortest absolute window the UI asks for (a drag narrower than this is a click). */
 export const MIN_ABSOLUTE_RANGE_MS = 1000;
 
-/** The shortest and longest relative ranges accepted from a URL or the picker. */
+/** The shortest relative range accepted from a URL or the picker. */
 export const MIN_RELATIVE_RANGE_MS = 10_000;
+/** The longest relative range accepted from a URL or the picker. */
 export const MAX_RELATIVE_RANGE_MS = 400 * 86_400_000;
 
-const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
-const UNIT_WORDS = { s: 'second', m: 'minute', h: 'hour', d: 'day', w: 'week' } as const;
-type Unit = keyof typeof UNIT_MS;
+const UNIT_MS: Record<RangeDurationUnit, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const UNIT_WORDS: Record<RangeDurationUnit, string> = { s: 'second', m: 'minute', h: 'hour', d: 'day', w: 'week' };
 
-const relative = (id: TimeRangeId): TimeRange => ({ kind: 'relative', id });
+const relative = (id: RangeDuration): TimeRange => ({ kind: 'relative', id });
 
-function splitDuration(id: string): { count: number; unit: Unit } | undefined {
-  const m = /^0*(\d{1,6})([smhdw])$/.exec(id);
-  if (m === null) return undefined;
-  return { count: Number(m[1]), unit: m[2] as Unit };
+/** A duration's number and unit: its last character is the unit (the type says so), the rest the number. */
+function splitDuration(duration: RangeDuration): { count: number; unit: RangeDurationUnit } {
+  return { count: Number(duration.slice(0, -1)), unit: duration.slice(-1) as RangeDurationUnit };
 }
 
 /**
- * The relative range a `range=` value (or the `X` of `now-X`) names, in canonical form
- * (`090m` becomes `90m`); undefined when it is not one number and one unit of s, m, h, d, w,
- * or lies outside [MIN_RELATIVE_RANGE_MS, MAX_RELATIVE_RANGE_MS].
+ * The relative range duration a `range=` value (or the `X` of `now-X`) names, in canonical
+ * form (`090m` becomes `90m`); undefined when it is not one whole number and one unit of
+ * s, m, h, d, w, or lies outside [MIN_RELATIVE_RANGE_MS, MAX_RELATIVE_RANGE_MS].
  */
-export function parseTimeRangeId(value: string | null): TimeRangeId | undefined {
-  if (value === null) return undefined;
-  const parts = splitDuration(value.trim());
-  if (parts === undefined) return undefined;
-  const ms = parts.count * UNIT_MS[parts.unit];
-  return ms >= MIN_RELATIVE_RANGE_MS && ms <= MAX_RELATIVE_RANGE_MS ? `${parts.count}${parts.unit}` : undefined;
+export function parseRangeDuration(value: string | null): RangeDuration | undefined {
+  const m = value === null ? null : /^0*(\d{1,6})([smhdw])$/.exec(value.trim());
+  if (m === null) return undefined;
+  const count = Number(m[1]);
+  const unit = m[2] as RangeDurationUnit;
+  const ms = count * UNIT_MS[unit];
+  return ms >= MIN_RELATIVE_RANGE_MS && ms <= MAX_RELATIVE_RANGE_MS ? `${count}${unit}` : undefined;
 }
 
 /** The range a URL query names; the default for anything missing or invalid. */
@@ -63,7 +71,7 @@ export function parseTimeRange(search: URLSearchParams): TimeRange {
   const fromMs = parseMs(search.get('from'));
   const toMs = parseMs(search.get('to'));
   if (fromMs !== undefined && toMs !== undefined && toMs - fromMs >= MIN_ABSOLUTE_RANGE_MS) return { kind: 'absolute', fromMs, toMs };
-  return relative(parseTimeRangeId(search.get('range')) ?? DEFAULT_TIME_RANGE);
+  return relative(parseRangeDuration(search.get('range')) ?? DEFAULT_TIME_RANGE);
 }
 
 function parseMs(value: string | null): number | undefined {
@@ -94,8 +102,8 @@ export function rangeParams(range: TimeRange): { start: string; end: string } {
 /** How long `range` is, in ms. */
 export function rangeDurationMs(range: TimeRange): number {
   if (range.kind === 'absolute') return range.toMs - range.fromMs;
-  const parts = splitDuration(range.id) ?? splitDuration(DEFAULT_TIME_RANGE)!;
-  return parts.count * UNIT_MS[parts.unit];
+  const { count, unit } = splitDuration(range.id);
+  return count * UNIT_MS[unit];
 }
 
 /** `range` as absolute Unix ms, a relative one ending at `nowMs`. */
@@ -118,7 +126,7 @@ export function describeTimeRange(range: TimeRange): string {
   if (range.kind === 'relative') {
     const preset = TIME_RANGES.find((r) => r.id === range.id);
     if (preset !== undefined) return preset.label;
-    const parts = splitDuration(range.id)!;
+    const parts = splitDuration(range.id);
     return `Last ${parts.count} ${UNIT_WORDS[parts.unit]}${parts.count === 1 ? '' : 's'}`;
   }
   const from = formatDateTime(range.fromMs);
@@ -140,8 +148,8 @@ export function absoluteRange(aMs: number, bMs: number): TimeRange | undefined {
  */
 export function zoomOutRange(range: TimeRange, nowMs: number = Date.now()): TimeRange {
   if (range.kind === 'relative') {
-    const parts = splitDuration(range.id)!;
-    const doubled = parseTimeRangeId(`${parts.count * 2}${parts.unit}`);
+    const parts = splitDuration(range.id);
+    const doubled = parseRangeDuration(`${parts.count * 2}${parts.unit}`);
     return doubled === undefined ? range : relative(doubled);
   }
   const widthMs = range.toMs - range.fromMs;
@@ -167,10 +175,10 @@ export function shiftRange(range: TimeRange, direction: -1 | 1, nowMs: number = 
 }
 
 /** One end of a range as typed in the picker: `now`, `now-<duration>`, or a local date and time. */
-export type TimeExpression = { kind: 'now'; offsetMs: number; text: TimeRangeId | '' } | { kind: 'instant'; ms: number };
+export type TimeExpression = { kind: 'now'; offsetMs: number; text: RangeDuration | '' } | { kind: 'instant'; ms: number };
 
 /**
- * Reads `now`, `now-15m` (any duration parseTimeRangeId accepts), a local date and time
+ * Reads `now`, `now-15m` (any duration parseRangeDuration accepts), a local date and time
  * `YYYY-MM-DD HH:mm[:ss]` (a `T` may replace the space; a date alone means midnight), or Unix
  * milliseconds. Undefined for anything else or a date that does not exist.
  */
@@ -179,7 +187,7 @@ export function parseTimeExpression(text: string): TimeExpression | undefined {
   if (trimmed === 'now') return { kind: 'now', offsetMs: 0, text: '' };
   const rel = /^now\s*-\s*(\S+)$/.exec(trimmed);
   if (rel !== null) {
-    const id = parseTimeRangeId(rel[1]);
+    const id = parseRangeDuration(rel[1]);
     return id === undefined ? undefined : { kind: 'now', offsetMs: rangeDurationMs(relative(id)), text: id };
   }
   if (/^\d{12,15}$/.test(trimmed)) return { kind: 'instant', ms: Number(trimmed) };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LogRecord } from '../api';
-import { TEST_ORIGIN_UNIX_NANO, buildTestTrace } from './test-traces';
+import { TEST_ORIGIN_UNIX_NANO, buildTestTrace } from './test-traces.test-fixture';
 import { buildTraceLogRange, placeTraceLogs } from './trace-logs';
 import { buildWaterfall } from './trace-tree';
 

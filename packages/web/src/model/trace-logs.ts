@@ -1,4 +1,5 @@
 import type { LogRecord, RangeParams } from '../api';
+import { recordTimeUnixNano } from './log-time';
 import { createOffsetFromUnixNano, type Waterfall } from './trace-tree';
 
 /** A log record of a trace, placed on the trace's time axis and at its span's row. */
@@ -38,7 +39,7 @@ export function placeTraceLogs(records: readonly LogRecord[], waterfall: Pick<Wa
   const offsetOf = createOffsetFromUnixNano(waterfall.traceStartUnixNano);
   const entries = records.map((record, order) => ({
     record,
-    offsetNs: offsetOf(record.timeUnixNano !== '0' ? record.timeUnixNano : record.observedTimeUnixNano),
+    offsetNs: offsetOf(recordTimeUnixNano(record)),
     rowIndex: record.spanId === '' ? -1 : (waterfall.rowIndexBySpanId.get(record.spanId) ?? -1),
     order,
   }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TEST_ORIGIN_UNIX_NANO, buildTestTrace } from './test-traces';
+import { TEST_ORIGIN_UNIX_NANO, buildTestTrace } from './test-traces.test-fixture';
 import { buildWaterfall, createOffsetFromUnixNano, listAncestors, listVisibleRows } from './trace-tree';
 import type { TraceResponse } from '../api';
 

@@ -25,6 +25,7 @@ import {
   latencyHistogramToJson,
   errorGroupsToJson,
   serviceMapToJson,
+  spanKindToJson,
   spansToOtlpJson,
   traceSummaryToJson,
   type LogHistogramJson,
@@ -39,11 +40,21 @@ import {
   type ServiceMapJson,
   type TraceSummaryJson,
 } from '../../query/index.js';
-import { MAX_LOG_HISTOGRAM_BUCKETS, MAX_SUMMARY_BUCKETS, type LogFilter, type LogSearchQuery, type MetricInfo, type MetricSelector, type QueryOptions, type StoreStats } from '../../storage/index.js';
+import {
+  MAX_LOG_HISTOGRAM_BUCKETS,
+  MAX_OPERATIONS_LIMIT,
+  MAX_SUMMARY_BUCKETS,
+  type LogFilter,
+  type LogSearchQuery,
+  type MetricInfo,
+  type MetricSelector,
+  type QueryOptions,
+  type ServiceSignal,
+  type StoreStats,
+} from '../../storage/index.js';
 import { nativeErrorBody } from '../error-response.js';
 import type { QueryContext } from '../query-context.js';
 import { PHAROS_VERSION } from '../../version.js';
-import { MAX_OPERATIONS_LIMIT } from '../../storage/index.js';
 
 const DEFAULT_TRACE_LIMIT = 20;
 const DEFAULT_LOG_LIMIT = 100;
@@ -68,27 +79,24 @@ function parseSpanKindParam(name: string, text: string): SpanKind {
   return kind as SpanKind;
 }
 
-/** Names a span kind for the native API: `unspecified`, `internal`, `server`, `client`, `producer`, `consumer`. */
-function spanKindName(kind: number): string {
-  return SPAN_KIND_NAMES[kind] ?? 'unspecified';
-}
-
-const SERVICE_SIGNALS = ['traces', 'logs', 'metrics'] as const;
+const SERVICE_SIGNALS: readonly ServiceSignal[] = ['traces', 'logs', 'metrics'];
 
 /**
- * Reads /services' `signal` (repeatable: `traces`, `logs`, `metrics`, or `all` for the three).
- * Undefined when absent, which means traces only, as before the parameter existed: trace
- * search lists services with spans.
+ * Reads /services' `signal` (repeatable: `traces`, `logs`, `metrics`, or `all` for the three);
+ * every value must be one of them. Undefined when absent, which means traces only, as before
+ * the parameter existed: trace search lists services with spans.
  */
-function parseServiceSignals(params: QueryParams): Array<(typeof SERVICE_SIGNALS)[number]> | undefined {
-  const texts = params.many('signal').map((t) => t.trim().toLowerCase());
+function parseServiceSignals(params: QueryParams): ServiceSignal[] | undefined {
+  const texts = params.many('signal');
   if (texts.length === 0) return undefined;
-  if (texts.includes('all')) return [...SERVICE_SIGNALS];
-  return texts.map((text) => {
+  const signals = texts.flatMap((original) => {
+    const text = original.trim().toLowerCase();
+    if (text === 'all') return SERVICE_SIGNALS;
     const signal = SERVICE_SIGNALS.find((s) => s === text);
-    if (signal === undefined) throw invalidParam('signal', `must be traces, logs, metrics or all, got ${quoteValue(text)}`);
-    return signal;
+    if (signal === undefined) throw invalidParam('signal', `must be traces, logs, metrics or all, got ${quoteValue(original)}`);
+    return [signal];
   });
+  return [...new Set(signals)];
 }
 
 /** The log filter parameters shared by /logs and /logs/histogram: range, service, severity, q, attr, traceId. */
@@ -158,7 +166,7 @@ export function registerNativeApi(app: FastifyInstance, ctx: QueryContext, apiOp
         const params = QueryParams.from(request.query);
         const range = parseOptionalNativeRange(params, nowUnixNano());
         const operations = await ctx.store.listOperations(service, range, options());
-        return { operations: operations.map((o) => ({ name: o.name, spanKind: spanKindName(o.spanKind) })) };
+        return { operations: operations.map((o) => ({ name: o.name, spanKind: spanKindToJson(o.spanKind) })) };
       });
 
       scope.get<{ Params: { service: string } }>('/services/:service/operations/summary', async (request): Promise<OperationsSummaryJson> => {

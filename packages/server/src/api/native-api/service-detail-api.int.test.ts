@@ -1,13 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PharosError, type Span } from '@pharos/core';
 import type { ErrorGroupsJson, LatencyHistogramJson, OperationsSummaryJson } from '../../query/index.js';
 import { attrs, hexId, makeSpan, resourceOf } from '../../storage/conformance/fixtures.js';
-import { openDuckDbStore, type DuckDbStore, type QueryOptions, type TelemetryStore } from '../../storage/index.js';
+import type { QueryOptions, TelemetryStore } from '../../storage/index.js';
 import { registerNativeApi } from './index.js';
+import { openNativeApiTestBed, type NativeApiTestBed } from './native-api-test-bed.js';
 
 /*
  * The service page's endpoints (operations summary, latency histogram, error groups) over a
@@ -20,9 +18,7 @@ const SECOND = 1_000n * MS;
 const SHOP = 'shop/checkout v2';
 const SHOP_PATH = `/pharos/v1/services/${encodeURIComponent(SHOP)}`;
 
-let dataDir: string;
-let store: DuckDbStore;
-let app: FastifyInstance;
+let bed: NativeApiTestBed;
 const baseUnixNano = BigInt(Date.now() - 600_000) * MS;
 const baseMs = Number(baseUnixNano / MS);
 /** start/end of a minute from base, in Unix ms. */
@@ -51,26 +47,14 @@ beforeAll(async () => {
     add({ name: 'GET /cart', kind: 2, at: baseUnixNano + (30n + k) * SECOND, durationNs: 2n * MS });
     add({ name: 'SELECT cart', kind: 3, at: baseUnixNano + (30n + k) * SECOND + MS, durationNs: MS, error: k === 4n, exception: k === 4n ? ['DbError', 'deadlock detected'] : undefined });
   }
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'pharos-service-detail-api-'));
-  store = await openDuckDbStore({ dataDir });
-  await store.append({ spans, logs: [], points: [] });
-  app = Fastify({ routerOptions: { maxParamLength: 1000 } });
-  registerNativeApi(app, { store, queryTimeoutMs: 10_000, maxQueryLimit: 50 });
-  await app.ready();
+  bed = await openNativeApiTestBed({ spans, logs: [], points: [] }, { routerOptions: { maxParamLength: 1000 } });
 });
 
 afterAll(async () => {
-  await app?.close();
-  await store?.close();
-  if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
+  await bed?.close();
 });
 
-async function get<T>(url: string, expectedStatus = 200): Promise<T> {
-  const response = await app.inject({ method: 'GET', url });
-  expect(response.statusCode, response.body).toBe(expectedStatus);
-  expect(response.headers['content-type']).toMatch(/^application\/json/);
-  return response.json<T>();
-}
+const get = <T>(url: string, expectedStatus?: number) => bed.get<T>(url, expectedStatus);
 
 const at = (seconds: bigint) => (baseUnixNano + seconds * SECOND).toString();
 
@@ -280,7 +264,7 @@ describe('service page endpoints refuse bad input with 400', () => {
 
 describe('service page endpoints and storage', () => {
   function appWith(overrides: Partial<TelemetryStore>): FastifyInstance {
-    const wrapped = Object.assign(Object.create(store) as TelemetryStore, overrides);
+    const wrapped = Object.assign(Object.create(bed.store) as TelemetryStore, overrides);
     const other = Fastify();
     registerNativeApi(other, { store: wrapped, queryTimeoutMs: 4321, maxQueryLimit: 50 }, { version: 'test' });
     return other;
@@ -289,9 +273,9 @@ describe('service page endpoints and storage', () => {
   it('passes the query timeout, the service and the limits to storage', async () => {
     const seen: unknown[][] = [];
     const spy = appWith({
-      summarizeOperations: async (...args) => (seen.push(['summarizeOperations', ...args]), store.summarizeOperations(...args)),
-      histogramLatency: async (...args) => (seen.push(['histogramLatency', ...args]), store.histogramLatency(...args)),
-      groupErrors: async (...args) => (seen.push(['groupErrors', ...args]), store.groupErrors(...args)),
+      summarizeOperations: async (...args) => (seen.push(['summarizeOperations', ...args]), bed.store.summarizeOperations(...args)),
+      histogramLatency: async (...args) => (seen.push(['histogramLatency', ...args]), bed.store.histogramLatency(...args)),
+      groupErrors: async (...args) => (seen.push(['groupErrors', ...args]), bed.store.groupErrors(...args)),
     });
     for (const url of [`${SHOP_PATH}/operations/summary?limit=5000`, `${SHOP_PATH}/latency?kind=server&operation=GET%20%2Fcart`, `${SHOP_PATH}/errors?limit=5000`]) {
       expect((await spy.inject({ url })).statusCode).toBe(200);

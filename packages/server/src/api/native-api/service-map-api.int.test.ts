@@ -1,13 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PharosError, type AnyValue, type Span } from '@pharos/core';
 import type { ServiceMapJson, TraceSummaryJson } from '../../query/index.js';
 import { hexId, makeSpan } from '../../storage/conformance/fixtures.js';
-import { openDuckDbStore, type DuckDbStore, type QueryOptions, type TelemetryStore } from '../../storage/index.js';
+import type { QueryOptions, TelemetryStore } from '../../storage/index.js';
 import { registerNativeApi } from './index.js';
+import { openNativeApiTestBed, toQueryString as q, type NativeApiTestBed } from './native-api-test-bed.js';
 
 /*
  * GET /pharos/v1/service-map and the trace search's parentService, over a real DuckDB store
@@ -17,16 +15,12 @@ import { registerNativeApi } from './index.js';
 
 const MS = 1_000_000n;
 const CHECKOUTS = 6;
-let store: DuckDbStore;
-let dataDir: string;
-let app: FastifyInstance;
+let bed: NativeApiTestBed;
 let baseUnixNano: bigint;
 const checkoutTraceIds: string[] = [];
 let lonelyTraceId: string;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'pharos-service-map-api-'));
-  store = await openDuckDbStore({ dataDir });
   baseUnixNano = BigInt(Date.now() - 600_000) * MS;
   const spans: Span[] = [];
   const add = (traceId: string, parent: Span | undefined, service: string, name: string, kind: Span['kind'], at: bigint, ms: bigint, error = false, attributes: Record<string, AnyValue> = {}) => {
@@ -48,30 +42,14 @@ beforeAll(async () => {
   // A trace of order alone: its spans are nobody's callee.
   lonelyTraceId = hexId(16);
   add(lonelyTraceId, undefined, 'order', 'GET /health', 2, baseUnixNano + 9000n * MS, 1n);
-  await store.append({ spans, logs: [], points: [] });
-  app = Fastify();
-  registerNativeApi(app, { store, queryTimeoutMs: 10_000, maxQueryLimit: 50 });
-  await app.ready();
+  bed = await openNativeApiTestBed({ spans, logs: [], points: [] });
 });
 
 afterAll(async () => {
-  await app?.close();
-  await store?.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await bed?.close();
 });
 
-async function get<T>(url: string, expectedStatus = 200): Promise<T> {
-  const response = await app.inject({ method: 'GET', url });
-  expect(response.statusCode, response.body).toBe(expectedStatus);
-  expect(response.headers['content-type']).toMatch(/^application\/json/);
-  return response.json<T>();
-}
-
-const q = (params: Record<string, string | string[]>) => {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) for (const v of Array.isArray(value) ? value : [value]) search.append(key, v);
-  return search.toString();
-};
+const get = <T>(url: string, expectedStatus?: number) => bed.get<T>(url, expectedStatus);
 
 describe('GET /pharos/v1/service-map', () => {
   it('answers nodes and edges with requests, errors, rates and p95 as nanosecond strings', async () => {
@@ -86,7 +64,7 @@ describe('GET /pharos/v1/service-map', () => {
         // 1 ms (the health check) and 100, 110, ..., 150 ms: rank 0.95 * 6 = 5.7 → 140 + 0.7 * 10 = 147 ms.
         { name: 'order', kind: 'service', requests: 7, errors: 0, requestsPerSecond: perSecond(7), errorRate: 0, p95DurationNs: '147000000' },
         { name: 'payment', kind: 'service', requests: 6, errors: 2, requestsPerSecond: perSecond(6), errorRate: 2 / 6, p95DurationNs: '40000000' },
-        { name: 'postgresql', kind: 'database', requests: 6, errors: 0, requestsPerSecond: perSecond(6), errorRate: 0, p95DurationNs: '5000000', peerAttributes: ['db.system=postgresql'] },
+        { name: 'postgresql', kind: 'database', requests: 6, errors: 0, requestsPerSecond: perSecond(6), errorRate: 0, p95DurationNs: '5000000', peerAttributes: ['db.system=postgresql'], peerAttributeSets: [['db.system=postgresql']] },
       ],
       edges: [
         // 100, 110, ..., 150 ms: rank 0.95 * 5 = 4.75 → 140 + 0.75 * 10 = 147.5 ms.
@@ -126,7 +104,7 @@ describe('GET /pharos/v1/service-map', () => {
 
   it('maps a storage timeout to 503 and passes the query timeout to storage', async () => {
     const seen: QueryOptions[] = [];
-    const failing: TelemetryStore = Object.assign(Object.create(store) as TelemetryStore, {
+    const failing: TelemetryStore = Object.assign(Object.create(bed.store) as TelemetryStore, {
       getServiceMap: async (_range: unknown, options: QueryOptions) => {
         seen.push(options);
         throw new PharosError('PHAROS_ERR_QUERY_TIMEOUT', 'the query ran longer than 4321 ms and was cancelled');

@@ -1,12 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hexId, makeLog, makeSpan } from '../../storage/conformance/fixtures.js';
 import { makeGaugePoint } from '../../storage/conformance/services-by-signal-cases.js';
-import { openDuckDbStore, type DuckDbStore } from '../../storage/index.js';
-import { registerNativeApi } from './index.js';
+import { openNativeApiTestBed, type NativeApiTestBed } from './native-api-test-bed.js';
 
 /*
  * GET /pharos/v1/services?signal=…: which services the logs page (signal=logs) and trace
@@ -16,39 +11,25 @@ import { registerNativeApi } from './index.js';
  * three hours ago, outside the last hour.
  */
 
-let dataDir: string;
-let store: DuckDbStore;
-let app: FastifyInstance;
+let bed: NativeApiTestBed;
 const MS = 1_000_000n;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'pharos-services-by-signal-'));
-  store = await openDuckDbStore({ dataDir });
   const base = BigInt(Date.now() - 600_000) * MS;
   const span = (service: string, at: bigint) => makeSpan({ traceId: hexId(16), service, name: 'GET /', startUnixNano: at, durationNs: 2n * MS });
   const log = (service: string, at: bigint) => makeLog({ service, timeUnixNano: at, severityNumber: 13, body: 'disk almost full' });
-  await store.append({
+  bed = await openNativeApiTestBed({
     spans: [span('api', base), span('shop', base + MS)],
     logs: [log('batch-job', base + 2n * MS), log('shop', base + 3n * MS), log('cron', base - 3n * 3_600_000n * MS)],
     points: [makeGaugePoint('node-exporter', base + 4n * MS), makeGaugePoint('shop', base + 5n * MS)],
   });
-  app = Fastify();
-  registerNativeApi(app, { store, queryTimeoutMs: 10_000, maxQueryLimit: 50 });
-  await app.ready();
 });
 
 afterAll(async () => {
-  await app?.close();
-  await store?.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await bed?.close();
 });
 
-async function get<T>(url: string, expectedStatus = 200): Promise<T> {
-  const response = await app.inject({ method: 'GET', url });
-  expect(response.statusCode, response.body).toBe(expectedStatus);
-  expect(response.headers['content-type']).toMatch(/^application\/json/);
-  return response.json<T>();
-}
+const get = <T>(url: string, expectedStatus?: number) => bed.get<T>(url, expectedStatus);
 
 describe('GET /pharos/v1/services?signal=', () => {
   it('lists services with spans when no signal is given (trace search and older clients)', async () => {
@@ -78,5 +59,13 @@ describe('GET /pharos/v1/services?signal=', () => {
   it('refuses an unknown signal with a 400 naming the parameter', async () => {
     const body = await get<{ error: { code: string; message: string } }>('/pharos/v1/services?signal=spans', 400);
     expect(body).toEqual({ error: { code: 'PHAROS_ERR_QUERY_INVALID', message: 'Invalid parameter "signal": must be traces, logs, metrics or all, got "spans"' } });
+  });
+
+  it('refuses an unknown signal given beside all or a known one, in any order', async () => {
+    for (const query of ['signal=all&signal=bogus', 'signal=bogus&signal=all', 'signal=logs&signal=bogus', 'signal=ALL&signal=Bogus']) {
+      const body = await get<{ error: { code: string; message: string } }>(`/pharos/v1/services?${query}`, 400);
+      expect(body.error.code, query).toBe('PHAROS_ERR_QUERY_INVALID');
+      expect(body.error.message, query).toMatch(/^Invalid parameter "signal": must be traces, logs, metrics or all, got "[Bb]ogus"$/);
+    }
   });
 });

@@ -10,7 +10,8 @@ const DAY = 86_400_000n * MS;
 /**
  * Conformance cases of log search pages that span day partitions (a backend may store days
  * apart, as DuckDB does): every record in time order, each field intact, cursor paging
- * across midnight. They write around the midnight ten days before `baseUnixNano`.
+ * across midnight and through records of one instant. They write around the midnight ten
+ * days before `baseUnixNano`.
  */
 export function describeLogPageCases(storeOf: () => TelemetryStore, baseUnixNano: bigint): void {
   describe('log pages across days', () => {
@@ -48,6 +49,33 @@ export function describeLogPageCases(storeOf: () => TelemetryStore, baseUnixNano
       const next = await storeOf().searchLogs({ range, services: ['midnight-job'], attributes: [{ key: 'tick.kind', op: '=', value: 'odd' }], limit: 1, cursor: page.nextCursor }, Q);
       expect(next.records.map((r) => r.body)).toEqual(['tick -1']);
       expect(next.nextCursor).toBeUndefined();
+    });
+
+    it('pages through records of one instant, written in two batches, without loss or repeats', async () => {
+      // Exporters batch with one timestamp, and coarse clocks repeat one: the order within an
+      // instant is the backend's own, but every record must come exactly once.
+      const instant = midnight + 30_000n * MS;
+      const tick = (body: string) => makeLog({ service: 'same-instant', timeUnixNano: instant, severityNumber: 9, body });
+      const first = ['a', 'b', 'c', 'd'].map(tick);
+      const second = ['e', 'f', 'g'].map(tick);
+      const before = makeLog({ service: 'same-instant', timeUnixNano: instant - MS, severityNumber: 9, body: 'before' });
+      const after = makeLog({ service: 'same-instant', timeUnixNano: instant + MS, severityNumber: 9, body: 'after' });
+      await storeOf().append({ spans: [], logs: [before, ...first, after], points: [] });
+      await storeOf().append({ spans: [], logs: second, points: [] });
+      for (const limit of [1, 2, 3]) {
+        const bodies: unknown[] = [];
+        let cursor: string | undefined;
+        for (let i = 0; i < 20; i++) {
+          const page = await storeOf().searchLogs({ range, services: ['same-instant'], attributes: [], limit, cursor }, Q);
+          expect(page.records.length).toBeLessThanOrEqual(limit);
+          bodies.push(...page.records.map((r) => r.body));
+          cursor = page.nextCursor;
+          if (cursor === undefined) break;
+        }
+        expect(bodies[0]).toBe('after');
+        expect(bodies.at(-1)).toBe('before');
+        expect([...bodies].sort()).toEqual(['a', 'after', 'b', 'before', 'c', 'd', 'e', 'f', 'g']);
+      }
     });
   });
 }

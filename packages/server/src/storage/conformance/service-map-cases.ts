@@ -11,7 +11,8 @@ const MINUTE = 60n * SECOND;
 /**
  * Conformance cases of the service map and of the trace search's `parentService`, run by
  * describeStoreConformance with its store. They write into a window of their own, a bit
- * over five hours before `baseUnixNano`, so that the suite's other data stays out of it.
+ * over five hours before `baseUnixNano` (and up to 90 minutes before it), so that the
+ * suite's other data stays out of it.
  */
 export function describeServiceMapCases(storeOf: () => TelemetryStore, baseUnixNano: bigint): void {
   describe('service map', () => {
@@ -66,7 +67,7 @@ export function describeServiceMapCases(storeOf: () => TelemetryStore, baseUnixN
       const z = hexId(16);
       const page = add({ traceId: z, service: 'frontend', name: 'GET /product', kind: 2, at: w0 + 21n * SECOND, ms: 20n });
       add({ traceId: z, parent: page, service: 'inventory', name: 'stock', kind: 2, at: w0 + 21n * SECOND + MS, ms: 2n });
-      // Calls crossing the window's edges: a parent before it (the child counts as a node only), a child at its end, a pair before it.
+      // Calls crossing the window's edges: a parent just before it (the call counts), a child at its end, a pair before it.
       const late = hexId(16);
       const early = add({ traceId: late, service: 'frontend', name: 'tick', kind: 1, at: w0 - MS, ms: 5000n });
       add({ traceId: late, parent: early, service: 'late', name: 'tock', kind: 2, at: w0 + 30n * SECOND, ms: 1n });
@@ -76,43 +77,72 @@ export function describeServiceMapCases(storeOf: () => TelemetryStore, baseUnixN
       const before = hexId(16);
       const old = add({ traceId: before, service: 'frontend', name: 'old', kind: 3, at: w0 - 2n * SECOND, ms: 5n, attributes: { 'db.system': 'oracle' } });
       add({ traceId: before, parent: old, service: 'ancient', name: 'old', kind: 2, at: w0 - SECOND, ms: 1n });
+      // cron sends no span in the window: its call from before it makes it a node without requests.
+      const nightly = hexId(16);
+      const cron = add({ traceId: nightly, service: 'cron', name: 'nightly', kind: 2, at: w0 - 50n * MINUTE, ms: 3_600_000n });
+      const cronCall = add({ traceId: nightly, parent: cron, service: 'cron', name: 'POST /rebuild', kind: 3, at: w0 - 50n * MINUTE + MS, ms: 3_600_000n });
+      add({ traceId: nightly, parent: cronCall, service: 'worker', name: 'rebuild', kind: 2, at: w0 + 5n * SECOND, ms: 3n });
+      // A parent more than CALL_MATCH_MARGIN_NS (an hour) before the window: no call.
+      const weekly = hexId(16);
+      const tooEarly = add({ traceId: weekly, service: 'frontend', name: 'weekly', kind: 3, at: w0 - 90n * MINUTE, ms: 3_600_000n });
+      add({ traceId: weekly, parent: tooEarly, service: 'batch', name: 'run', kind: 2, at: w0 + 6n * SECOND, ms: 2n });
+      // A call at the window's end to a service whose span starts after it: neither an edge nor a virtual node.
+      const tail = hexId(16);
+      const tailCall = add({ traceId: tail, service: 'frontend', name: 'GET /search', kind: 3, at: w0 + MINUTE - MS, ms: 9n, attributes: { 'server.address': 'search.internal' } });
+      add({ traceId: tail, parent: tailCall, service: 'search', name: 'search', kind: 2, at: w0 + MINUTE + MS, ms: 7n });
+      // One database named by callers on two semantic-convention versions, each call in its own trace.
+      for (const [i, key] of ['db.system', 'db.system.name', 'db.system'].entries()) {
+        const traceId = hexId(16);
+        const task = add({ traceId, service: 'order', name: 'sync', kind: 1, at: w0 + 35n * SECOND + BigInt(i) * SECOND, ms: 20n });
+        add({ traceId, parent: task, service: 'order', name: 'find', kind: 3, at: w0 + 35n * SECOND + BigInt(i) * SECOND + MS, ms: BigInt(i + 1), attributes: { [key]: 'mongodb' } });
+      }
       await storeOf().append({ spans, logs: [], points: [] });
     });
 
     it('builds nodes and edges from parent/child spans across services, with requests, errors and exact p95', async () => {
       const map = await storeOf().getServiceMap(window, Q);
       const service = (name: string, requests: number, errors: number, p95DurationNs: bigint | null): ServiceMapNode => ({ name, kind: 'service', requests, errors, p95DurationNs });
-      const peer = (name: string, kind: ServiceMapNode['kind'], attributes: Array<[string, string]>, requests: number, errors: number, p95DurationNs: bigint): ServiceMapNode => ({
+      const conditions = (attributes: Array<[string, string]>) => attributes.map(([key, value]) => ({ key, op: '=' as const, value }));
+      const peer = (name: string, kind: ServiceMapNode['kind'], attributes: Array<[string, string]>, requests: number, errors: number, p95DurationNs: bigint, others: Array<Array<[string, string]>> = []): ServiceMapNode => ({
         name,
         kind,
         requests,
         errors,
         p95DurationNs,
-        peerAttributes: attributes.map(([key, value]) => ({ key, op: '=', value })),
+        peerAttributes: conditions(attributes),
+        peerAttributeSets: [attributes, ...others].map(conditions),
       });
       expect(map.nodes).toEqual([
         peer('api.stripe.com', 'external', [['server.address', 'api.stripe.com']], 1, 1, 300n * MS),
+        service('batch', 1, 0, 2n * MS),
         peer('cache-db', 'database', [['peer.service', 'cache-db']], 1, 0, 6n * MS),
+        service('cron', 0, 0, null),
         // frontend: four checkouts of 100 ms and one product page of 20 ms; its CLIENT and INTERNAL spans are not requests.
         service('frontend', 5, 0, 100n * MS),
         // inventory: 8 ms and 2 ms: 2 + 0.95 * 6 = 7.7 ms.
         service('inventory', 2, 0, 7_700_000n),
         peer('kafka', 'messaging', [['messaging.system', 'kafka']], 1, 0, 2n * MS),
         service('late', 1, 0, MS),
+        // Two calls by db.system, one by db.system.name: 1, 2 and 3 ms: 2 + 0.9 * 1 = 2.9 ms.
+        peer('mongodb', 'database', [['db.system', 'mongodb']], 3, 0, 2_900_000n, [[['db.system.name', 'mongodb']]]),
         peer('mysql/shop', 'database', [['db.system.name', 'mysql'], ['db.name', 'shop']], 1, 0, 7n * MS),
         // order: 10, 20, 30, 40 ms: 30 + 0.85 * 10 = 38.5 ms.
         service('order', 4, 1, 38_500_000n),
         service('payment', 4, 2, 19_250_000n),
         peer('postgresql/orders', 'database', [['db.system', 'postgresql'], ['db.namespace', 'orders']], 4, 1, 3_850_000n),
         peer('redis', 'database', [['db.system', 'redis']], 1, 0, 4n * MS),
+        service('worker', 1, 0, 3n * MS),
       ]);
       expect(map.edges).toEqual([
+        { source: 'cron', target: 'worker', calls: 1, errors: 0, p95DurationNs: 3n * MS },
         { source: 'frontend', target: 'inventory', calls: 2, errors: 0, p95DurationNs: 11_500_000n },
+        { source: 'frontend', target: 'late', calls: 1, errors: 0, p95DurationNs: MS },
         { source: 'frontend', target: 'order', calls: 4, errors: 1, p95DurationNs: 38_500_000n },
         { source: 'order', target: 'api.stripe.com', calls: 1, errors: 1, p95DurationNs: 300n * MS },
         { source: 'order', target: 'cache-db', calls: 1, errors: 0, p95DurationNs: 6n * MS },
         { source: 'order', target: 'inventory', calls: 1, errors: 0, p95DurationNs: 8n * MS },
         { source: 'order', target: 'kafka', calls: 1, errors: 0, p95DurationNs: 2n * MS },
+        { source: 'order', target: 'mongodb', calls: 3, errors: 0, p95DurationNs: 2_900_000n },
         { source: 'order', target: 'mysql/shop', calls: 1, errors: 0, p95DurationNs: 7n * MS },
         { source: 'order', target: 'payment', calls: 4, errors: 2, p95DurationNs: 19_250_000n },
         { source: 'order', target: 'postgresql/orders', calls: 4, errors: 1, p95DurationNs: 3_850_000n },
@@ -138,14 +168,22 @@ export function describeServiceMapCases(storeOf: () => TelemetryStore, baseUnixN
       // Nested spans of one service are not calls between services.
       expect(await count({ service: 'order', parentService: 'order' })).toBe(0);
       expect(await count({ service: 'payment', parentService: 'frontend' })).toBe(0);
-      // The parent may start before the range.
+      // The parent may start up to an hour before the range, as the map counts calls.
       expect(await count({ service: 'late', parentService: 'frontend' })).toBe(1);
+      expect(await count({ service: 'worker', parentService: 'cron' })).toBe(1);
+      expect(await count({ service: 'batch', parentService: 'frontend' })).toBe(0);
+      expect(await count({ service: 'search', parentService: 'frontend' })).toBe(0);
       expect(await count({ service: `x' OR 1=1 --`, parentService: `x' OR 1=1 --` })).toBe(0);
       const map = await storeOf().getServiceMap(window, Q);
       const postgres = map.nodes.find((n) => n.name === 'postgresql/orders')!;
       expect(await count({ service: 'order', attributes: postgres.peerAttributes })).toBe(4);
       const mysql = map.nodes.find((n) => n.name === 'mysql/shop')!;
       expect(await count({ service: 'order', attributes: mysql.peerAttributes })).toBe(1);
+      // Named two ways: one search per attribute set, together all three calls (one per trace).
+      const mongodb = map.nodes.find((n) => n.name === 'mongodb')!;
+      const perSet = await Promise.all(mongodb.peerAttributeSets!.map((attributes) => count({ service: 'order', attributes })));
+      expect(perSet).toEqual([2, 1]);
+      expect(perSet[0] + perSet[1]).toBe(map.edges.find((e) => e.source === 'order' && e.target === 'mongodb')!.calls);
     });
   });
 }

@@ -52,9 +52,10 @@ import {
   rowToSpan,
   decodeAttributesMap,
 } from './row-codec.js';
-import { SqlConditions } from './sql-filters.js';
+import { SqlConditions, rangeConditions, type SqlParam } from './sql-filters.js';
+import { rowToSpanSummary, spanSummarySql } from './span-summary-sql.js';
 import { assembleServicesSummary, summaryBucketNs } from '../services-summary.js';
-import { assembleServiceMap } from '../service-map.js';
+import { CALL_MATCH_MARGIN_NS, assembleServiceMap } from '../service-map.js';
 import { rowToServiceMapRow, serviceMapSql } from './service-map-sql.js';
 import { SEVERITY_BANDS, assembleLogHistogram, logHistogramBucketNs } from '../log-histogram.js';
 import { StagingWriter, type StagedWork } from './staging-writer.js';
@@ -63,7 +64,8 @@ import { assembleLatencyHistogram, assembleOperationsSummary } from '../service-
 import { errorGroupsSql, latencyHistogramSql, operationsSummarySql, rowToLatencyHistogramRow, rowToOperationSummaryRow, rowsToErrorGroups } from './service-detail-sql.js';
 
 type Row = Record<string, unknown>;
-type Param = string | number | bigint | boolean;
+/** Runs one statement on the connection a query holds and reads its rows. */
+type ReadRows = (sql: string, params: SqlParam[]) => Promise<Row[]>;
 
 export interface DuckDbStoreOptions {
   /** Folder holding `pharos.duckdb` (created when missing). */
@@ -157,6 +159,8 @@ export class DuckDbStore implements TelemetryStore {
   /** Serialises DDL (partition creation and drops), which concurrent writers must not race on. */
   private ddlChain: Promise<unknown> = Promise.resolve();
   private readonly writesInFlight = new Set<Promise<void>>();
+  /** Queries running or waiting for a connection, settled or not: dropPartitionsBefore waits for them. */
+  private readonly queriesInFlight = new Set<Promise<unknown>>();
   private closed = false;
 
   constructor(
@@ -235,8 +239,27 @@ export class DuckDbStore implements TelemetryStore {
 
   // ---------------------------------------------------------------- query plumbing
 
-  private async query(sql: string, params: Param[], options: QueryOptions): Promise<Row[]> {
-    // The timeout covers waiting for a free connection too.
+  private query(sql: string, params: SqlParam[], options: QueryOptions): Promise<Row[]> {
+    return this.withConnection(options, false, (read) => read(sql, params));
+  }
+
+  /**
+   * Runs `work` on one pooled connection under one timeout, which covers waiting for the
+   * connection too: when it passes, the running statement is interrupted and the call fails
+   * with PHAROS_ERR_QUERY_TIMEOUT. With `snapshot`, the statements run in one read-only
+   * transaction, so that they all see the same data while writes commit. Call it in the same
+   * synchronous step as `source()`, whose day tables it reads: dropPartitionsBefore waits
+   * for the queries in flight before it drops a table, not for those merely planned.
+   */
+  private withConnection<T>(options: QueryOptions, snapshot: boolean, work: (read: ReadRows) => Promise<T>): Promise<T> {
+    const run = this.runOnConnection(options, snapshot, work);
+    const settled = run.catch(() => undefined);
+    this.queriesInFlight.add(settled);
+    void settled.then(() => this.queriesInFlight.delete(settled));
+    return run;
+  }
+
+  private async runOnConnection<T>(options: QueryOptions, snapshot: boolean, work: (read: ReadRows) => Promise<T>): Promise<T> {
     const deadline = Date.now() + options.timeoutMs;
     const timeoutError = () => new PharosError('PHAROS_ERR_QUERY_TIMEOUT', `the query waited longer than ${options.timeoutMs} ms for other queries to finish`);
     const connection = await this.pool.acquire(options.timeoutMs, timeoutError);
@@ -248,14 +271,26 @@ export class DuckDbStore implements TelemetryStore {
       },
       Math.max(0, deadline - Date.now()),
     );
+    let inTransaction = false;
     try {
-      const reader = await connection.runAndReadAll(sql, params);
-      return reader.getRowObjectsJS() as Row[];
+      if (snapshot) {
+        await connection.run('BEGIN TRANSACTION READ ONLY');
+        inTransaction = true;
+      }
+      const result = await work(async (sql, params) => (await connection.runAndReadAll(sql, params)).getRowObjectsJS() as Row[]);
+      if (inTransaction) {
+        await connection.run('COMMIT');
+        inTransaction = false;
+      }
+      return result;
     } catch (error) {
       if (timedOut) throw new PharosError('PHAROS_ERR_QUERY_TIMEOUT', `the query ran longer than ${options.timeoutMs} ms and was cancelled`, { cause: error });
       throw wrapError(error, 'PHAROS_ERR_QUERY_FAILED', 'running a DuckDB query');
     } finally {
       clearTimeout(timer);
+      // After the timer is cleared, so that no interrupt can cut the rollback short: a
+      // connection must go back to the pool without an open transaction (a stale snapshot).
+      if (inTransaction) await connection.run('ROLLBACK').catch(() => undefined);
       this.pool.release(connection);
     }
   }
@@ -294,11 +329,14 @@ export class DuckDbStore implements TelemetryStore {
     if (q.statusCode !== undefined) c.add('status_code = ?', q.statusCode);
     if (q.spanKind !== undefined) c.add('kind = ?', q.spanKind);
     if (q.parentService !== undefined) {
-      // The parent may start before the range (by up to a day: its partitions are included).
+      // The parent may start up to CALL_MATCH_MARGIN_NS before the range, as in getServiceMap.
+      const callers = { startUnixNano: q.range.startUnixNano - CALL_MATCH_MARGIN_NS, endUnixNano: q.range.endUnixNano };
       c.add(
-        `s.service_name <> ? AND EXISTS (SELECT 1 FROM ${this.source('spans', q.range, 1)!} p WHERE p.trace_id = s.trace_id AND p.span_id = s.parent_span_id AND p.service_name = ?)`,
+        `s.service_name <> ? AND EXISTS (SELECT 1 FROM ${this.source('spans', callers)!} p WHERE p.trace_id = s.trace_id AND p.span_id = s.parent_span_id AND p.service_name = ? AND p.start_ns >= ? AND p.start_ns < ?)`,
         q.parentService,
         q.parentService,
+        callers.startUnixNano,
+        callers.endUnixNano,
       );
     }
     c.addAttributeFilters(q.attributes);
@@ -381,7 +419,7 @@ export class DuckDbStore implements TelemetryStore {
   async listServicesBySignal(signals: readonly ServiceSignal[], range: TimeRange | undefined, options: QueryOptions): Promise<string[]> {
     // One DISTINCT per signal over its day tables; UNION merges them and drops the duplicates.
     const selects: string[] = [];
-    const params: Param[] = [];
+    const params: SqlParam[] = [];
     for (const signal of new Set(signals)) {
       const table = SERVICE_SIGNAL_TABLES[signal];
       const source = this.source(table, range);
@@ -423,45 +461,14 @@ export class DuckDbStore implements TelemetryStore {
   async summarizeServices(q: ServicesSummaryQuery, options: QueryOptions): Promise<ServicesSummary> {
     const source = this.source('spans', q.range);
     if (source === undefined) return assembleServicesSummary(q, []);
-    const c = rangeConditions('start_ns', q.range);
-    // Exact percentiles: quantile_cont interpolates linearly between the closest ranks
-    // (like ClickHouse's quantileExactInclusive), so every backend gives the same figures
-    // and the conformance suite can pin them. One list-valued call sorts each group once
-    // for all three. approx_quantile (a t-digest) bounds memory on huge groups, but here it
-    // was slower (135 vs 96 ms for 1M spans of 50 services on one thread; counting alone
-    // takes 64 ms; docs/benchmarks.md). One scan yields the services' totals and their
-    // buckets as two grouping sets; the FILTERs keep services without requests in the
-    // result with zero requests and NULL percentiles. The bucket parameters are cast to
-    // BIGINT: left untyped, the same query took 443 ms instead of 90.
-    const rows = await this.query(
-      `SELECT service_name, bucket,
-          count(*) FILTER (WHERE is_request) AS requests,
-          count(*) FILTER (WHERE is_request AND status_code = 2) AS errors,
-          quantile_cont(duration, [0.5, 0.95, 0.99]) FILTER (WHERE is_request) AS q
-        FROM (
-          SELECT service_name, status_code, kind IN (2, 5) AS is_request,
-              greatest(duration_ns, 0) AS duration, (start_ns - ?::BIGINT) // ?::BIGINT AS bucket
-          FROM ${source} ${c.where()}
-        )
-        GROUP BY GROUPING SETS ((service_name), (service_name, bucket))`,
-      [q.range.startUnixNano, summaryBucketNs(q), ...c.params],
-      options,
-    );
-    const ns = (quantiles: unknown, i: number): bigint | null => {
-      const value = Array.isArray(quantiles) ? (quantiles[i] as number | null) : null;
-      return value === null || value === undefined ? null : BigInt(Math.round(value));
-    };
+    const { sql, params } = spanSummarySql({ source, range: q.range, bucketNs: summaryBucketNs(q), groupBy: ['service_name'], where: rangeConditions('start_ns', q.range), counted: 'kind IN (2, 5)' });
+    const rows = await this.query(sql, params, options);
     return assembleServicesSummary(
       q,
-      rows.map((r) => ({
-        service: String(r.service_name),
-        bucket: r.bucket === null ? undefined : Number(r.bucket),
-        requests: Number(r.requests),
-        errors: Number(r.errors),
-        p50DurationNs: ns(r.q, 0),
-        p95DurationNs: ns(r.q, 1),
-        p99DurationNs: ns(r.q, 2),
-      })),
+      rows.map((r) => {
+        const { count, ...figures } = rowToSpanSummary(r);
+        return { service: String(r.service_name), requests: count, ...figures };
+      }),
     );
   }
 
@@ -490,7 +497,8 @@ export class DuckDbStore implements TelemetryStore {
   async getServiceMap(range: TimeRange, options: QueryOptions): Promise<ServiceMap> {
     const source = this.source('spans', range);
     if (source === undefined) return assembleServiceMap([]);
-    const rows = await this.query(serviceMapSql(source), [range.startUnixNano, range.endUnixNano], options);
+    const wide = { startUnixNano: range.startUnixNano - CALL_MATCH_MARGIN_NS, endUnixNano: range.endUnixNano + CALL_MATCH_MARGIN_NS };
+    const rows = await this.query(serviceMapSql(source, this.source('spans', wide)!), [range.startUnixNano, range.endUnixNano, wide.startUnixNano, wide.endUnixNano], options);
     return assembleServiceMap(rows.map(rowToServiceMapRow));
   }
 
@@ -537,34 +545,36 @@ export class DuckDbStore implements TelemetryStore {
     // records in the last hour, EXPLAIN ANALYZE showed 72,120 wide rows into TOP_N (about 30
     // of 40-50 ms); the narrow top-N takes 11 ms and fetching 101 rows by rowid 2-7 ms
     // (docs/benchmarks.md). Joining the keys back in SQL scanned the whole table (190 ms), hence
-    // two queries. Rowids are stable here: log tables are only appended to or dropped whole.
-    const deadline = Date.now() + options.timeoutMs;
-    const keys = await this.query(
-      `SELECT ts_ns, part, row_id FROM ${source} ${c.where()} ORDER BY ts_ns DESC, part DESC, row_id DESC LIMIT ?`,
-      [...c.params, q.limit + 1],
-      options,
-    );
-    const page = keys.slice(0, q.limit);
-    const last = page[page.length - 1];
-    if (last === undefined) return { records: [] };
-    const rowIdsByDay = new Map<string, bigint[]>();
-    for (const key of page) {
-      const day = String(key.part);
-      rowIdsByDay.set(day, [...(rowIdsByDay.get(day) ?? []), key.row_id as bigint]);
-    }
-    // Safe to inline: day keys and rowids come from the query above (digits only).
-    const fetch = [...rowIdsByDay].map(
-      ([day, rowIds]) => `SELECT *, '${day}' AS part, rowid AS row_id FROM ${partitionTableName('logs', dayIndexFromKey(day)!)} WHERE rowid IN (${rowIds.join(', ')})`,
-    );
-    const rows = await this.query(fetch.join(' UNION ALL '), [], { timeoutMs: Math.max(1, deadline - Date.now()) });
-    const rowByKey = new Map(rows.map((r) => [`${String(r.part)}:${String(r.row_id)}`, r]));
-    const shared = new SharedObjectCache();
-    // A row missing from the second answer was in a day table that retention dropped in between.
-    const pageRows = page.map((key) => rowByKey.get(`${String(key.part)}:${String(key.row_id)}`)).filter((r) => r !== undefined);
-    return {
-      records: pageRows.map((r) => rowToLog(r, shared)),
-      nextCursor: keys.length > q.limit ? encodeLogCursor(last.ts_ns as bigint, String(last.part), last.row_id as bigint) : undefined,
-    };
+    // two statements, on one connection in one read-only transaction: both see the same
+    // rows, and retention drops no table while they run (see dropPartitionsBefore). Rowids are
+    // stable: log tables are only appended to or dropped whole.
+    return this.withConnection(options, true, async (read) => {
+      const keys = await read(`SELECT ts_ns, part, row_id FROM ${source} ${c.where()} ORDER BY ts_ns DESC, part DESC, row_id DESC LIMIT ?`, [...c.params, q.limit + 1]);
+      const page = keys.slice(0, q.limit);
+      const last = page[page.length - 1];
+      if (last === undefined) return { records: [] };
+      const rowIdsByDay = new Map<string, bigint[]>();
+      for (const key of page) {
+        const day = String(key.part);
+        let rowIds = rowIdsByDay.get(day);
+        if (rowIds === undefined) rowIdsByDay.set(day, (rowIds = []));
+        rowIds.push(key.row_id as bigint);
+      }
+      // Safe to inline: day keys and rowids come from the statement above (digits only).
+      const fetch = [...rowIdsByDay].map(
+        ([day, rowIds]) => `SELECT *, '${day}' AS part, rowid AS row_id FROM ${partitionTableName('logs', dayIndexFromKey(day)!)} WHERE rowid IN (${rowIds.join(', ')})`,
+      );
+      const rows = await read(fetch.join(' UNION ALL '), []);
+      const rowByKey = new Map(rows.map((r) => [`${String(r.part)}:${String(r.row_id)}`, r]));
+      const shared = new SharedObjectCache();
+      const records = page.map((key) => {
+        const row = rowByKey.get(`${String(key.part)}:${String(key.row_id)}`);
+        // Cannot happen within one snapshot; a short page would make the cursor skip records.
+        if (row === undefined) throw new PharosError('PHAROS_ERR_QUERY_FAILED', `log record ${String(key.part)}:${String(key.row_id)} vanished between two reads of one snapshot`);
+        return rowToLog(row, shared);
+      });
+      return { records, nextCursor: keys.length > q.limit ? encodeLogCursor(last.ts_ns as bigint, String(last.part), last.row_id as bigint) : undefined };
+    });
   }
 
   async histogramLogs(q: LogHistogramQuery, options: QueryOptions): Promise<LogHistogram> {
@@ -700,19 +710,32 @@ export class DuckDbStore implements TelemetryStore {
 
   async dropPartitionsBefore(cutoffUnixNano: UnixNano): Promise<PartitionInfo[]> {
     return this.serializeDdl(async () => {
-      const dropped: PartitionInfo[] = [];
+      // Forgotten first, so that queries planned from now on leave these tables out; dropped
+      // once the queries planned before, which may read them, are done (each has a timeout).
+      const doomed: Array<{ signal: Signal; day: number }> = [];
       for (const signal of SIGNALS) {
         const days = this.partitions.get(signal)!;
-        for (const day of [...days]) {
-          if (dayStartUnixNano(day + 1) > cutoffUnixNano) continue;
-          const table = partitionTableName(signal, day);
-          await this.ddl.run(`DROP TABLE IF EXISTS ${table}`);
-          days.delete(day);
-          const key = dayKeyOf(day);
-          dropped.push({ signal, day: `${key.slice(0, 4)}-${key.slice(4, 6)}-${key.slice(6, 8)}`, rowCount: 0 });
-        }
+        for (const day of days) if (dayStartUnixNano(day + 1) <= cutoffUnixNano) doomed.push({ signal, day });
       }
-      if (dropped.length > 0) await this.ddl.run('CHECKPOINT');
+      if (doomed.length === 0) return [];
+      for (const { signal, day } of doomed) this.partitions.get(signal)!.delete(day);
+      await Promise.all([...this.queriesInFlight]);
+      const dropped: PartitionInfo[] = [];
+      for (const [i, { signal, day }] of doomed.entries()) {
+        try {
+          await this.ddl.run(`DROP TABLE IF EXISTS ${partitionTableName(signal, day)}`);
+        } catch (error) {
+          for (const kept of doomed.slice(i)) this.partitions.get(kept.signal)!.add(kept.day);
+          throw error;
+        }
+        const key = dayKeyOf(day);
+        dropped.push({ signal, day: `${key.slice(0, 4)}-${key.slice(4, 6)}-${key.slice(6, 8)}`, rowCount: 0 });
+      }
+      // Frees the dropped tables' blocks now. DuckDB refuses while another transaction is open
+      // (a query, a write); then its next automatic checkpoint (or close) frees them.
+      await this.ddl.run('CHECKPOINT').catch((error: unknown) => {
+        if (!/Cannot CHECKPOINT/i.test(String(error))) throw error;
+      });
       return dropped;
     });
   }
@@ -732,15 +755,6 @@ function daysOf<T>(items: T[], timeOf: (item: T) => bigint): Set<number> {
   const days = new Set<number>();
   for (const item of items) days.add(dayIndexOf(timeOf(item)));
   return days;
-}
-
-function rangeConditions(column: string, range: TimeRange | undefined): SqlConditions {
-  const c = new SqlConditions();
-  if (range !== undefined) {
-    c.add(`${column} >= ?`, range.startUnixNano);
-    c.add(`${column} < ?`, range.endUnixNano);
-  }
-  return c;
 }
 
 /** A SQL list of trace ids. Safe to inline: the values are integers we computed. */

@@ -39,6 +39,20 @@ export function bigIntToHex(value: bigint | null, hexLength: number): string {
   return value === null || value === 0n ? '' : value.toString(16).padStart(hexLength, '0');
 }
 
+/**
+ * Whole nanoseconds from a duration DuckDB computed: a quantile_cont result (a double,
+ * rounded to the nearest ns) or an integer column; null (nothing to measure) stays null.
+ */
+export function nanosOf(value: unknown): bigint | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'bigint' ? value : BigInt(Math.round(Number(value)));
+}
+
+/** Whole nanoseconds of entry `i` of a list-valued quantile_cont result (see nanosOf); null when absent. */
+export function quantileNanosOf(quantiles: unknown, i: number): bigint | null {
+  return Array.isArray(quantiles) ? nanosOf(quantiles[i]) : null;
+}
+
 /** Caches the JSON of resources and scopes, which many rows share. */
 export class SharedJsonCache {
   private readonly resources = new WeakMap<Resource, string>();

@@ -1,4 +1,7 @@
-import type { AttributeFilter } from '../interface.js';
+import type { AttributeFilter, TimeRange } from '../interface.js';
+
+/** A value bound to a `?` of a DuckDB statement. */
+export type SqlParam = string | number | bigint | boolean;
 
 /**
  * Builds parameterised SQL conditions. Values and JSON paths always travel as
@@ -6,9 +9,9 @@ import type { AttributeFilter } from '../interface.js';
  */
 export class SqlConditions {
   readonly clauses: string[] = [];
-  readonly params: Array<string | number | bigint | boolean> = [];
+  readonly params: SqlParam[] = [];
 
-  add(clause: string, ...params: Array<string | number | bigint | boolean>): void {
+  add(clause: string, ...params: SqlParam[]): void {
     this.clauses.push(clause);
     this.params.push(...params);
   }
@@ -40,6 +43,16 @@ export class SqlConditions {
   where(): string {
     return this.clauses.length === 0 ? '' : `WHERE ${this.clauses.join(' AND ')}`;
   }
+}
+
+/** `column` within the half-open `range` (no condition when undefined: all retained data). */
+export function rangeConditions(column: string, range: TimeRange | undefined): SqlConditions {
+  const c = new SqlConditions();
+  if (range !== undefined) {
+    c.add(`${column} >= ?`, range.startUnixNano);
+    c.add(`${column} < ?`, range.endUnixNano);
+  }
+  return c;
 }
 
 /** The DuckDB JSON path of a top-level key, quoted so dots and quotes stay part of the key. */

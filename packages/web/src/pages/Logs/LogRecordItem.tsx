@@ -1,10 +1,12 @@
 import { useId, type KeyboardEvent } from 'react';
-import type { KeyValueJson, LogRecord } from '../../api';
+import type { LogRecord } from '../../api';
+import { AttributeTable } from '../../components/AttributeTable';
 import { Link } from '../../components/Link';
 import { formatAnyValue } from '../../model/attributes';
 import { formatTimeUnixNano } from '../../model/format';
 import { buildTraceHref } from '../../model/hrefs';
 import { SEVERITY_COLORS, severityBandOf } from '../../model/log-severity';
+import { recordTimeUnixNano } from '../../model/log-time';
 import type { TimeRange } from '../../model/time-range';
 
 /**
@@ -28,7 +30,7 @@ export function LogRecordItem({
 }) {
   const detailsId = useId();
   const band = severityBandOf(record.severityNumber);
-  const time = record.timeUnixNano !== '0' ? record.timeUnixNano : record.observedTimeUnixNano;
+  const time = recordTimeUnixNano(record);
   const body = formatAnyValue(record.body);
   return (
     <>
@@ -91,31 +93,11 @@ export function LogRecordItem({
             )}
           </div>
           <div>
-            <h3>Attributes</h3>
-            <AttributeTable attributes={record.attributes} />
-            <h3>Resource</h3>
-            <AttributeTable attributes={record.resource.attributes} />
+            <AttributeTable title="Attributes" attributes={record.attributes} droppedCount={record.droppedAttributesCount} />
+            <AttributeTable title="Resource" attributes={record.resource.attributes} droppedCount={record.resource.droppedAttributesCount} />
           </div>
         </div>
       )}
     </>
-  );
-}
-
-function AttributeTable({ attributes }: { attributes: readonly KeyValueJson[] }) {
-  if (attributes.length === 0) return <p className="muted">None</p>;
-  return (
-    <table className="attr-table">
-      <tbody>
-        {attributes.map((a) => (
-          <tr key={a.key}>
-            <th scope="row">{a.key}</th>
-            <td>
-              <div className="attr-value">{formatAnyValue(a.value)}</div>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
   );
 }

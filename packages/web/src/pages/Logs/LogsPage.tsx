@@ -7,12 +7,13 @@ import { RefreshTickContext, useRefreshTick } from '../../model/refresh';
 import { useLocation, useSetSearchParams } from '../../model/router';
 import { TIME_RANGES, rangeDurationMs, rangeParams, resolveRange, timeRangeKey, timeRangeQuery, type TimeRange } from '../../model/time-range';
 import { useAsync } from '../../model/use-async';
+import { useVisibleInterval } from '../../model/use-visible-interval';
 import { LogHistogram } from './LogHistogram';
 import { LogList } from './LogList';
 import './logs-page.css';
 
 const HISTOGRAM_BUCKETS = 60;
-/** While live tail is on, the histogram is asked again this often (it slides with now). */
+/** While live tail is on (and the tab visible), the histogram is asked again this often (it slides with now). */
 const LIVE_HISTOGRAM_MS = 5000;
 
 /** The log search as it is kept in the URL query (`attr` repeats). */
@@ -64,17 +65,6 @@ function relativeRangeCovering(range: TimeRange): TimeRange {
   return { kind: 'relative', id: preset.id };
 }
 
-/** A counter bumped every `intervalMs` while `on`. */
-function useTicker(on: boolean, intervalMs: number): number {
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    if (!on) return;
-    const timer = setInterval(() => setTick((n) => n + 1), intervalMs);
-    return () => clearInterval(timer);
-  }, [on, intervalMs]);
-  return tick;
-}
-
 /**
  * `/logs`: a search (text in the body, service, minimum severity, attribute filters) whose
  * state is the URL query, a histogram of the matching records by severity, and the records
@@ -109,8 +99,10 @@ export function LogsPage({ range }: { range: TimeRange }) {
   return (
     <section aria-labelledby="logs-title" className="logs-page">
       <h1 id="logs-title">Logs</h1>
-      {/* Remounted when the URL changes (back/forward, a link), so the fields show the URL's search. */}
-      <LogsFormView key={search.toString()} initial={form} range={range} onSearch={() => setSearchCount((n) => n + 1)} />
+      {/* Remounted when the URL's search fields change (back/forward, a link, a submit), so the
+          fields show the URL's search; other changes (live tail, a zoom, a refresh) keep what
+          the reader is typing. */}
+      <LogsFormView key={formKey} initial={form} range={range} onSearch={() => setSearchCount((n) => n + 1)} />
       <LiveHistogram form={form} range={range} searchKey={searchKey} live={live} start={listSettledKey === searchKey} />
       <LogList
         params={listParams}
@@ -134,7 +126,8 @@ export function LogsPage({ range }: { range: TimeRange }) {
  * along with now; the previous chart stays until the new one arrives.
  */
 function LiveHistogram({ form, range, searchKey, live, start }: { form: LogsForm; range: TimeRange; searchKey: string; live: boolean; start: boolean }) {
-  const liveTick = useTicker(live, LIVE_HISTOGRAM_MS);
+  const [liveTick, setLiveTick] = useState(0);
+  useVisibleInterval(() => setLiveTick((n) => n + 1), live ? LIVE_HISTOGRAM_MS : 0);
   const refreshTick = useRefreshTick();
   if (!start) {
     return (

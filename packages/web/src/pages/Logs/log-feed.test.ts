@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LogRecord } from '../../api';
-import { LIVE_OVERLAP_NS, countNewRecords, formatApiTimeNs, keyRecords, mergeTailPoll, recordTimeNs, tailWindowStartNs } from './log-feed';
+import { LIVE_OVERLAP_NS, countNewRecords, formatApiTimeNs, keyRecords, mergeTailPoll, tailWindowStartNs } from './log-feed';
+import { recordTimeUnixNano } from '../../model/log-time';
 
 const S = 1_000_000_000n;
 const T0 = 1_800_000_000n * S;
@@ -31,8 +32,11 @@ const bodies = (records: LogRecord[]) => records.map((r) => (r.body as { stringV
 describe('live tail merge', () => {
   it('orders by time, or by observed time when a record has none', () => {
     const untimed = { ...rec(1), timeUnixNano: '0', observedTimeUnixNano: String(T0 + 5n) };
-    expect(recordTimeNs(rec(2))).toBe(T0 + 2n * S);
-    expect(recordTimeNs(untimed)).toBe(T0 + 5n);
+    expect(recordTimeUnixNano(rec(2))).toBe(String(T0 + 2n * S));
+    expect(recordTimeUnixNano(untimed)).toBe(String(T0 + 5n));
+    // The merge places the untimed record by its observed time: inside the poll's window, so replaced by its answer.
+    const merged = mergeTailPoll([untimed, rec(0)], { windowStartNs: T0 + 3n, records: [], complete: true });
+    expect(merged.records).toEqual([rec(0)]);
   });
 
   it('looks back LIVE_OVERLAP_NS before the newest record held, or from the fallback when none is', () => {

@@ -1,4 +1,5 @@
 import type { LogRecord } from '../../api';
+import { recordTimeUnixNano } from '../../model/log-time';
 
 /**
  * The records the logs page holds, newest first, and how live tail merges new ones in.
@@ -22,10 +23,8 @@ export const LIVE_OVERLAP_NS = 15_000_000_000n;
 /** The most records live tail keeps; beyond it the oldest are let go. */
 export const MAX_LIVE_RECORDS = 2000;
 
-/** A record's place in time order: its time, or its observed time when it has none (as the server orders them), in Unix ns. */
-export function recordTimeNs(record: LogRecord): bigint {
-  return BigInt(record.timeUnixNano !== '0' ? record.timeUnixNano : record.observedTimeUnixNano);
-}
+/** A record's place in time order (see recordTimeUnixNano), in Unix ns. */
+const recordTimeNs = (record: LogRecord): bigint => BigInt(recordTimeUnixNano(record));
 
 /** A Unix-ns instant as the native API's `start`/`end`: Unix milliseconds with a 6-digit fraction (exact to the ns). */
 export function formatApiTimeNs(unixNano: bigint): string {

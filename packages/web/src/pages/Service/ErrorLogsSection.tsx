@@ -5,6 +5,7 @@ import { formatAnyValue } from '../../model/attributes';
 import { formatTimeUnixNano } from '../../model/format';
 import { buildLogsHref, buildTraceHref } from '../../model/hrefs';
 import { severityBandOf } from '../../model/log-severity';
+import { recordTimeUnixNano } from '../../model/log-time';
 import { rangeParams, timeRangeKey, type TimeRange } from '../../model/time-range';
 import { useAsync } from '../../model/use-async';
 
@@ -31,7 +32,7 @@ export function ErrorLogsSection({ service, range }: { service: string; range: T
         <>
           <ol className="error-log-list">
             {state.data.logs.map((record, i) => {
-              const timeUnixNano = record.timeUnixNano !== '0' ? record.timeUnixNano : record.observedTimeUnixNano;
+              const timeUnixNano = recordTimeUnixNano(record);
               const body = formatAnyValue(record.body);
               const band = severityBandOf(record.severityNumber);
               return (

@@ -1,9 +1,10 @@
 import type { LatencyBucket, LatencyHistogramResponse } from '../../api';
 import { Link } from '../../components/Link';
 import { buildValueTicks } from '../../model/chart-scale';
-import { formatDurationNs, formatPercent } from '../../model/format';
+import { formatCompactDuration, formatDurationNs, formatPercent } from '../../model/format';
 import { navigate } from '../../model/router';
-import { buildDurationTicks, describeBucket, formatCompactDuration, locateDuration, selectVisibleBuckets } from './latency-scale';
+import { buildDurationTicks, describeBucket, locateDuration, selectVisibleBuckets } from './latency-scale';
+import type { BucketTracesLink } from './service-page-model';
 
 const WIDTH = 900;
 const HEIGHT = 250;
@@ -30,14 +31,45 @@ function buildCountScale(maxCount: number, logScale: boolean): { ticks: number[]
   return { ticks, y: (count) => MARGIN.top + PLOT_HEIGHT - (count / top) * PLOT_HEIGHT };
 }
 
+/** A bucket's traces links: `Traces` for one span kind, else one link named by each kind. */
+function BucketLinks({ bucket, links }: { bucket: LatencyBucket; links: BucketTracesLink[] }) {
+  if (links.length === 1) {
+    return (
+      <Link href={links[0].href} aria-label={`Traces of ${describeBucket(bucket)}`}>
+        Traces
+      </Link>
+    );
+  }
+  return (
+    <span className="latency-bucket-links">
+      {links.map((link) => (
+        <Link key={link.spanKind} href={link.href} aria-label={`Traces of the ${link.spanKind} spans of ${describeBucket(bucket)}`}>
+          {link.spanKind}
+        </Link>
+      ))}
+    </span>
+  );
+}
+
 /**
  * A latency histogram: one bar per fixed, log-spaced duration bucket (so the axis is
  * logarithmic), the error part of each bar in the error colour, and markers at p50, p95 and
  * p99. The SVG is an image to assistive technology (role img, a label with the figures); the
- * same data, with a link to each bucket's traces, is a table under "Show as table". A click on
- * a bar opens its traces (`bucketHref`).
+ * same data, with links to each bucket's traces, is a table under "Show as table". A bucket's
+ * traces are one link per span kind it counts (`bucketLinks`, never empty); a click on a bar
+ * opens the first, and the bar says which kind that is when there are several.
  */
-export function LatencyChart({ data, subject, logScale, bucketHref }: { data: LatencyHistogramResponse; subject: string; logScale: boolean; bucketHref: (bucket: LatencyBucket) => string }) {
+export function LatencyChart({
+  data,
+  subject,
+  logScale,
+  bucketLinks,
+}: {
+  data: LatencyHistogramResponse;
+  subject: string;
+  logScale: boolean;
+  bucketLinks: (bucket: LatencyBucket) => BucketTracesLink[];
+}) {
   const { first, last } = selectVisibleBuckets(data.buckets);
   const visible = data.buckets.slice(first, last + 1);
   const slot = PLOT_WIDTH / visible.length;
@@ -54,6 +86,8 @@ export function LatencyChart({ data, subject, logScale, bucketHref }: { data: La
     `Latency distribution of ${subject}: ${data.spans} spans` +
     (data.spans > 0 ? ` from ${formatDurationNs(data.minDurationNs ?? '0')} to ${formatDurationNs(data.maxDurationNs ?? '0')}; ${figures}; ${data.errors} errors (${formatPercent(data.errors / data.spans)}).` : '.');
   const filled = data.buckets.filter((b) => b.spans > 0);
+  const kinds = filled.length === 0 ? [] : bucketLinks(filled[0]).map((l) => l.spanKind);
+  const clickHint = kinds.length > 1 ? `click a bar to see the traces of its ${kinds[0]} spans (the table links each kind)` : 'click a bar to see its traces';
 
   return (
     <figure className="latency-chart">
@@ -84,9 +118,11 @@ export function LatencyChart({ data, subject, logScale, bucketHref }: { data: La
             const errorHeight = bucket.errors === 0 ? 0 : Math.max(1, ((bottom - top) * bucket.errors) / bucket.spans);
             const left = x(i) + 1;
             const width = Math.max(1, slot - 2);
+            const links = bucketLinks(bucket);
+            const hint = links.length > 1 ? `Click to see the traces of the ${links[0].spanKind} spans.` : 'Click to see their traces.';
             return (
-              <g key={bucket.lowerBoundNs} className="latency-bar" data-spans={bucket.spans} data-errors={bucket.errors} onClick={() => navigate(bucketHref(bucket))}>
-                <title>{`${describeBucket(bucket)}: ${bucket.spans.toLocaleString('en-US')} spans, ${bucket.errors.toLocaleString('en-US')} errors. Click to see their traces.`}</title>
+              <g key={bucket.lowerBoundNs} className="latency-bar" data-spans={bucket.spans} data-errors={bucket.errors} onClick={() => navigate(links[0].href)}>
+                <title>{`${describeBucket(bucket)}: ${bucket.spans.toLocaleString('en-US')} spans, ${bucket.errors.toLocaleString('en-US')} errors. ${hint}`}</title>
                 <rect className="latency-ok" x={left} y={top} width={width} height={bottom - top} />
                 {errorHeight > 0 && <rect className="latency-error" x={left} y={top} width={width} height={errorHeight} />}
               </g>
@@ -112,7 +148,7 @@ export function LatencyChart({ data, subject, logScale, bucketHref }: { data: La
         <span className="legend-entry">
           <span className="legend-swatch latency-swatch-error" aria-hidden="true" /> Error
         </span>
-        <span className="muted">Durations on a log scale; click a bar to see its traces.</span>
+        <span className="muted">Durations on a log scale; {clickHint}.</span>
       </figcaption>
       <details className="latency-table">
         <summary>Show as table</summary>
@@ -137,9 +173,7 @@ export function LatencyChart({ data, subject, logScale, bucketHref }: { data: La
                 <td className="num">{bucket.spans.toLocaleString('en-US')}</td>
                 <td className="num">{bucket.errors.toLocaleString('en-US')}</td>
                 <td>
-                  <Link href={bucketHref(bucket)} aria-label={`Traces of ${describeBucket(bucket)}`}>
-                    Traces
-                  </Link>
+                  <BucketLinks bucket={bucket} links={bucketLinks(bucket)} />
                 </td>
               </tr>
             ))}

@@ -5,22 +5,25 @@ import { useLocation, useSetSearchParams } from '../../model/router';
 import { rangeParams, timeRangeKey, type TimeRange } from '../../model/time-range';
 import { useAsync, type AsyncState } from '../../model/use-async';
 import { LatencyChart } from './LatencyChart';
-import { buildBucketTracesHref, isEntryOperation, operationChoiceValue, parseOperationChoice } from './service-page-model';
+import { buildBucketTracesLinks, isEntryOperation, operationChoiceValue, parseOperationChoice } from './service-page-model';
 
 /**
  * The latency distribution section: the service's requests (`overall`, fetched by the page for
  * its header too) or, chosen in a select kept in the URL (`operation`, `kind`), one operation's
- * spans; a log count scale toggle (`scale=log`).
+ * spans; a log count scale toggle (`scale=log`). A bucket links to its traces once per span
+ * kind it counts: `entryKinds` (see findEntryKinds) for the requests, else the operation's kind.
  */
 export function LatencySection({
   service,
   range,
   operations,
+  entryKinds,
   overall,
 }: {
   service: string;
   range: TimeRange;
   operations: ReadonlyArray<{ name: string; spanKind: string }>;
+  entryKinds: readonly string[];
   overall: AsyncState<LatencyHistogramResponse>;
 }) {
   const { search } = useLocation();
@@ -77,7 +80,7 @@ export function LatencySection({
         </EmptyState>
       )}
       {state.kind === 'ready' && state.data !== null && state.data.spans > 0 && (
-        <LatencyChart data={state.data} subject={subject} logScale={logScale} bucketHref={(bucket) => buildBucketTracesHref(range, service, chosen, bucket)} />
+        <LatencyChart data={state.data} subject={subject} logScale={logScale} bucketLinks={(bucket) => buildBucketTracesLinks(range, service, chosen, entryKinds, bucket)} />
       )}
     </section>
   );

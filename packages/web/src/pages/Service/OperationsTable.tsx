@@ -1,15 +1,15 @@
 import { useId } from 'react';
 import type { OperationsSummaryResponse } from '../../api';
 import { Link } from '../../components/Link';
+import { SortableHeader, formatSortParam, type SortableColumn } from '../../components/SortableHeader';
 import { Sparkline } from '../../components/Sparkline';
 import { EmptyState } from '../../components/StateViews';
 import { formatMs, formatPercent, formatRate, nsToMs } from '../../model/format';
-import { buildTracesHref } from '../../model/hrefs';
 import { useLocation, useSetSearchParams } from '../../model/router';
 import type { TimeRange } from '../../model/time-range';
-import { arrangeOperations, isEntryOperation, parseOperationSort, type OperationSortKey } from './service-page-model';
+import { arrangeOperations, buildOperationTracesHref, isEntryOperation, parseOperationSort, type OperationSortKey } from './service-page-model';
 
-const COLUMNS: Array<{ key: OperationSortKey; label: string; numeric: boolean; title?: string }> = [
+const COLUMNS: Array<SortableColumn<OperationSortKey>> = [
   { key: 'name', label: 'Operation', numeric: false },
   { key: 'kind', label: 'Kind', numeric: false },
   { key: 'rate', label: 'Rate/s', numeric: true, title: 'Spans per second: requests for server and consumer operations, calls for client and producer ones' },
@@ -23,7 +23,7 @@ const COLUMNS: Array<{ key: OperationSortKey; label: string; numeric: boolean; t
  * The operations of a service with their rate, error rate, percentiles and sparklines,
  * sortable (`opSort=` in the URL). Entry operations (server, consumer) come first; the others
  * show with `kinds=all` (a checkbox), or anyway when the service has no entry operation. An
- * operation's name opens its traces.
+ * operation's name opens the traces of its spans (that name and kind).
  */
 export function OperationsTable({ service, range, summary }: { service: string; range: TimeRange; summary: OperationsSummaryResponse }) {
   const { search } = useLocation();
@@ -35,12 +35,6 @@ export function OperationsTable({ service, range, summary }: { service: string; 
   const showAllKinds = search.get('kinds') === 'all' || entryCount === 0;
   const rows = arrangeOperations(summary.operations, sort, showAllKinds);
   const toggleId = useId();
-
-  const changeSort = (key: OperationSortKey, numeric: boolean) => {
-    // A first click sorts numbers largest first (what one usually looks for), names A-Z.
-    const descending = sort.key === key ? !sort.descending : numeric;
-    setSearch({ opSort: `${descending ? '-' : ''}${key}` }, { replace: true });
-  };
 
   if (summary.operations.length === 0) {
     return (
@@ -68,19 +62,9 @@ export function OperationsTable({ service, range, summary }: { service: string; 
       <table className="data-table operations-table">
         <thead>
           <tr>
-            {COLUMNS.map((column) => {
-              const active = sort.key === column.key;
-              return (
-                <th key={column.key} scope="col" className={column.numeric ? 'num' : undefined} aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : 'none'} title={column.title}>
-                  <button type="button" className="sort-button" onClick={() => changeSort(column.key, column.numeric)}>
-                    {column.label}
-                    <span className="sort-indicator" aria-hidden="true">
-                      {active ? (sort.descending ? '▼' : '▲') : ''}
-                    </span>
-                  </button>
-                </th>
-              );
-            })}
+            {COLUMNS.map((column) => (
+              <SortableHeader key={column.key} column={column} sort={sort} onSort={(next) => setSearch({ opSort: formatSortParam(next) }, { replace: true })} />
+            ))}
             <th scope="col">Spans over time</th>
             <th scope="col">Errors over time</th>
           </tr>
@@ -89,7 +73,7 @@ export function OperationsTable({ service, range, summary }: { service: string; 
           {rows.map((operation) => (
             <tr key={`${operation.spanKind}:${operation.name}`} data-operation={operation.name} data-kind={operation.spanKind}>
               <th scope="row" className="operation-name">
-                <Link href={buildTracesHref({ range, service, operation: operation.name })} title={`Traces of ${operation.name}`}>
+                <Link href={buildOperationTracesHref(range, service, operation)} title={`Traces of ${operation.name} (${operation.spanKind} spans)`}>
                   {operation.name}
                 </Link>
               </th>

@@ -12,7 +12,7 @@ import { ErrorLogsSection } from './ErrorLogsSection';
 import { LatencySection } from './LatencySection';
 import { OperationsTable } from './OperationsTable';
 import { ServiceNeighbours } from './ServiceNeighbours';
-import { isEntryOperation } from './service-page-model';
+import { findEntryKinds, isEntryOperation } from './service-page-model';
 import './service-page.css';
 
 /** Time buckets of the operations' sparklines, as on the services page. */
@@ -96,7 +96,13 @@ export function ServicePage({ service, range }: { service: string; range: TimeRa
         {operations.kind === 'ready' && <OperationsTable service={service} range={range} summary={operations.data} />}
       </section>
 
-      <LatencySection service={service} range={range} operations={operations.kind === 'ready' ? operations.data.operations : []} overall={latency} />
+      <LatencySection
+        service={service}
+        range={range}
+        operations={operations.kind === 'ready' ? operations.data.operations : []}
+        entryKinds={findEntryKinds(operations.kind === 'ready' ? operations.data : undefined)}
+        overall={latency}
+      />
 
       <ErrorGroupsSection service={service} range={range} />
       <ErrorLogsSection service={service} range={range} />

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LatencyBucket } from '../../api';
-import { buildDurationTicks, describeBucket, formatCompactDuration, formatDurationParam, locateDuration, selectVisibleBuckets } from './latency-scale';
+import { buildDurationTicks, describeBucket, formatDurationParam, locateDuration, selectVisibleBuckets } from './latency-scale';
 
 /** The server's fixed buckets (docs/api.md): R10 bounds from 1 µs to 100 s, 82 buckets. */
 const R10 = [1, 1.25, 1.6, 2, 2.5, 3.15, 4, 5, 6.3, 8];
@@ -66,8 +66,7 @@ describe('duration texts', () => {
       '80s',
     ]);
   });
-  it('labels axes and buckets compactly', () => {
-    expect([1000, 1250, 16e6, 31.5e6, 1e9, 500].map(formatCompactDuration)).toEqual(['1µs', '1.25µs', '16ms', '31.5ms', '1s', '500ns']);
+  it('labels buckets compactly', () => {
     const all = buckets();
     expect(describeBucket(all[0])).toBe('≤ 1µs');
     expect(describeBucket(all[31])).toBe('1ms – 1.25ms');

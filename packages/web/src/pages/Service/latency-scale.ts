@@ -1,4 +1,6 @@
 import type { LatencyBucket } from '../../api';
+import { formatCompactDuration } from '../../model/format';
+import { buildLogTicks } from '../../model/log-scale';
 
 /**
  * Geometry of the latency histogram (pure, unit-tested). The server's buckets are fixed and
@@ -45,23 +47,26 @@ export function locateDuration(buckets: readonly LatencyBucket[], durationNs: nu
 
 /**
  * Axis ticks: the bucket bounds that are powers of ten (1 µs, 10 µs … 100 s), and the 2 and 5
- * steps too when fewer than three decades are visible. `position` is in buckets from the
- * first visible bucket's left edge (a bucket's upper bound is its right edge).
+ * steps too when fewer than three decades are visible (the R10 bounds hold 1, 2 and 5 but
+ * not 3). `position` is in buckets from the first visible bucket's left edge (a bucket's
+ * upper bound is its right edge).
  */
 export function buildDurationTicks(buckets: readonly LatencyBucket[], first: number, last: number): Array<{ position: number; durationNs: number }> {
-  const inView: Array<{ position: number; durationNs: number }> = [];
+  const positionByNs = new Map<number, number>();
   for (let i = first; i <= last; i++) {
     const upper = buckets[i].upperBoundNs;
-    if (upper !== null) inView.push({ position: i - first + 1, durationNs: Number(upper) });
+    if (upper !== null) positionByNs.set(Number(upper), i - first + 1);
   }
-  const decades = inView.filter((t) => isMantissa(t.durationNs, [1]));
-  if (decades.length >= 3) return decades;
-  return inView.filter((t) => isMantissa(t.durationNs, [1, 2, 5]));
-}
-
-function isMantissa(durationNs: number, mantissas: number[]): boolean {
-  const magnitude = 10 ** Math.floor(Math.log10(durationNs));
-  return mantissas.some((m) => Math.abs(durationNs - m * magnitude) < magnitude * 1e-9);
+  if (positionByNs.size === 0) return [];
+  const lowestNs = Math.min(...positionByNs.keys());
+  const highestNs = Math.max(...positionByNs.keys());
+  const onBounds = (mantissas: number[]) =>
+    buildLogTicks(lowestNs, highestNs, mantissas).flatMap((durationNs) => {
+      const position = positionByNs.get(durationNs);
+      return position === undefined ? [] : [{ position, durationNs }];
+    });
+  const decades = onBounds([1]);
+  return decades.length >= 3 ? decades : onBounds([1, 2, 5]);
 }
 
 /**
@@ -80,17 +85,6 @@ export function formatDurationParam(durationNs: string): string {
   const whole = ns / unitNs;
   const fraction = (ns % unitNs).toString().padStart(digits, '0').replace(/0+$/, '');
   return `${whole}${fraction === '' ? '' : `.${fraction}`}${unit}`;
-}
-
-/** A duration for axis labels, three significant digits at most: `1.25ms`, `16ms`, `100µs`, `2s`. */
-export function formatCompactDuration(durationNs: number): string {
-  const units: Array<[number, string]> = [
-    [1e9, 's'],
-    [1e6, 'ms'],
-    [1e3, 'µs'],
-  ];
-  const [unitNs, unit] = units.find(([u]) => durationNs >= u) ?? [1, 'ns'];
-  return `${Number((durationNs / unitNs).toPrecision(3))}${unit}`;
 }
 
 /** A bucket's duration range for people: `1.25ms – 1.6ms`, `≤ 1µs` for the first, `> 100s` for the last. */

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { OperationSummary } from '../../api';
-import { arrangeOperations, buildBucketTracesHref, formatAgo, operationChoiceValue, parseOperationChoice, parseOperationSort } from './service-page-model';
+import {
+  arrangeOperations,
+  buildBucketTracesHref,
+  buildBucketTracesLinks,
+  buildOperationTracesHref,
+  findEntryKinds,
+  formatAgo,
+  operationChoiceValue,
+  parseOperationChoice,
+  parseOperationSort,
+} from './service-page-model';
 
 const op = (name: string, spanKind: string, spansPerSecond: number, p95Ms = 1): OperationSummary => ({
   name,
@@ -42,8 +52,37 @@ describe('latency operation choice', () => {
     const url = new URL(href, 'http://localhost');
     expect(url.pathname).toBe('/traces');
     expect(Object.fromEntries(url.searchParams)).toEqual({ range: '1h', service: 'shop api', operation: 'GET /x', kind: 'server', minDuration: '1.250001ms', maxDuration: '1.6ms' });
-    const first = new URL(buildBucketTracesHref(range, 's', undefined, { lowerBoundNs: '0', upperBoundNs: '1000', spans: 1, errors: 0 }), 'http://localhost');
-    expect(Object.fromEntries(first.searchParams)).toEqual({ range: '1h', service: 's', maxDuration: '1us' });
+    const first = new URL(buildBucketTracesHref(range, 's', { spanKind: 'consumer' }, { lowerBoundNs: '0', upperBoundNs: '1000', spans: 1, errors: 0 }), 'http://localhost');
+    expect(Object.fromEntries(first.searchParams)).toEqual({ range: '1h', service: 's', kind: 'consumer', maxDuration: '1us' });
+  });
+  it("links a bucket of the service's requests once per entry kind it has, each link with its kind", () => {
+    const range = { kind: 'relative', id: '1h' } as const;
+    const bucket = { lowerBoundNs: '1000', upperBoundNs: '1250', spans: 3, errors: 0 };
+    const kindsOf = (links: Array<{ spanKind: string; href: string }>) => links.map((l) => [l.spanKind, new URL(l.href, 'http://localhost').searchParams.get('kind')]);
+    expect(kindsOf(buildBucketTracesLinks(range, 's', undefined, ['server', 'consumer'], bucket))).toEqual([
+      ['server', 'server'],
+      ['consumer', 'consumer'],
+    ]);
+    expect(kindsOf(buildBucketTracesLinks(range, 's', undefined, ['consumer'], bucket))).toEqual([['consumer', 'consumer']]);
+    // A chosen operation: its own kind only, whatever the service's entry kinds.
+    expect(kindsOf(buildBucketTracesLinks(range, 's', { name: 'db', spanKind: 'client' }, ['server'], bucket))).toEqual([['client', 'client']]);
+  });
+  it("finds the entry kinds among the service's operations, both when it cannot tell", () => {
+    const summary = (operations: OperationSummary[], operationCount = operations.length) => ({ operations, operationCount });
+    expect(findEntryKinds(summary([op('GET /a', 'server', 1), op('db', 'client', 1)]))).toEqual(['server']);
+    expect(findEntryKinds(summary([op('consume', 'consumer', 1), op('GET /a', 'server', 1)]))).toEqual(['server', 'consumer']);
+    expect(findEntryKinds(summary([op('GET /a', 'server', 1)], 500))).toEqual(['server', 'consumer']);
+    expect(findEntryKinds(summary([op('db', 'client', 1)]))).toEqual(['server', 'consumer']);
+    expect(findEntryKinds(undefined)).toEqual(['server', 'consumer']);
+  });
+});
+
+describe('operation links', () => {
+  it('name the operation and its kind, so that one name with two kinds links each row to its own spans', () => {
+    const href = buildOperationTracesHref({ kind: 'relative', id: '15m' }, 'shop', { name: 'GET /x', spanKind: 'client' });
+    const url = new URL(href, 'http://localhost');
+    expect(url.pathname).toBe('/traces');
+    expect(Object.fromEntries(url.searchParams)).toEqual({ range: '15m', service: 'shop', operation: 'GET /x', kind: 'client' });
   });
 });
 

@@ -1,4 +1,4 @@
-import type { LatencyBucket, OperationSummary } from '../../api';
+import type { LatencyBucket, OperationSummary, OperationsSummaryResponse } from '../../api';
 import { nsToMs } from '../../model/format';
 import { buildTracesHref } from '../../model/hrefs';
 import type { TimeRange } from '../../model/time-range';
@@ -14,8 +14,10 @@ export function isEntryOperation(operation: { spanKind: string }): boolean {
   return ENTRY_KINDS.includes(operation.spanKind);
 }
 
+/** A column the operations table sorts by: name, kind, spans/s, error rate, or a percentile of duration. */
 export type OperationSortKey = 'name' | 'kind' | 'rate' | 'errorRate' | 'p50' | 'p95' | 'p99';
 
+/** Every OperationSortKey, the values `opSort=` accepts (each optionally prefixed with `-`). */
 export const OPERATION_SORT_KEYS: readonly OperationSortKey[] = ['name', 'kind', 'rate', 'errorRate', 'p50', 'p95', 'p99'];
 
 /** The operations table's order from `opSort=` (`-rate`: largest first); by default the busiest first. */
@@ -75,16 +77,54 @@ export function parseOperationChoice(value: string): { name: string; spanKind: s
 }
 
 /**
- * The traces page for the spans of one latency bucket: the service (and operation and kind
- * when one is chosen) with durations above the bucket's lower bound, up to its upper bound.
+ * The entry kinds (server, consumer) the service's requests hold: those among `summary`'s
+ * operations, or both when that is not known (no summary yet, or only the busiest operations).
  */
-export function buildBucketTracesHref(range: TimeRange, service: string, operation: { name: string; spanKind: string } | undefined, bucket: LatencyBucket): string {
-  const search = new URLSearchParams(buildTracesHref({ range, service, operation: operation?.name }).replace(/^[^?]*\?/, ''));
-  if (operation !== undefined) search.set('kind', operation.spanKind);
+export function findEntryKinds(summary: Pick<OperationsSummaryResponse, 'operations' | 'operationCount'> | undefined): readonly string[] {
+  if (summary === undefined || summary.operationCount > summary.operations.length) return ENTRY_KINDS;
+  const present = ENTRY_KINDS.filter((kind) => summary.operations.some((o) => o.spanKind === kind));
+  return present.length > 0 ? present : ENTRY_KINDS;
+}
+
+/** The traces page for spans of `service` of one kind (and one operation, when named); the search takes one `kind`. */
+function buildSpanTracesSearch(range: TimeRange, service: string, spans: { name?: string; spanKind: string }): URLSearchParams {
+  const search = new URLSearchParams(buildTracesHref({ range, service, operation: spans.name }).replace(/^[^?]*\?/, ''));
+  search.set('kind', spans.spanKind);
+  return search;
+}
+
+/** The traces page for one operation: its name and kind, so that a name shared by two kinds links to one row's spans. */
+export function buildOperationTracesHref(range: TimeRange, service: string, operation: { name: string; spanKind: string }): string {
+  return `/traces?${buildSpanTracesSearch(range, service, operation).toString()}`;
+}
+
+/**
+ * The traces page for the spans of one latency bucket: the service's spans of `spans.spanKind`
+ * (and operation `spans.name`, when given) with durations above the bucket's lower bound, up
+ * to its upper bound.
+ */
+export function buildBucketTracesHref(range: TimeRange, service: string, spans: { name?: string; spanKind: string }, bucket: LatencyBucket): string {
+  const search = buildSpanTracesSearch(range, service, spans);
   // The search's bounds are both inclusive, a bucket's lower bound is not: one nanosecond above it.
   if (bucket.lowerBoundNs !== '0') search.set('minDuration', formatDurationParam(String(BigInt(bucket.lowerBoundNs) + 1n)));
   if (bucket.upperBoundNs !== null) search.set('maxDuration', formatDurationParam(bucket.upperBoundNs));
   return `/traces?${search.toString()}`;
+}
+
+/** A link to some of a latency bucket's traces: the span kind it searches and its URL. */
+export interface BucketTracesLink {
+  spanKind: string;
+  href: string;
+}
+
+/**
+ * The links to a latency bucket's traces, one per span kind the histogram counts (the traces
+ * search takes one kind): the chosen operation's kind, or for the service's requests each of
+ * `entryKinds` (see findEntryKinds), server first.
+ */
+export function buildBucketTracesLinks(range: TimeRange, service: string, operation: { name: string; spanKind: string } | undefined, entryKinds: readonly string[], bucket: LatencyBucket): BucketTracesLink[] {
+  const kinds = operation === undefined ? entryKinds : [operation.spanKind];
+  return kinds.map((spanKind) => ({ spanKind, href: buildBucketTracesHref(range, service, { name: operation?.name, spanKind }, bucket) }));
 }
 
 /** How long ago a Unix-nanosecond time was, in the largest whole unit: `just now`, `45s ago`, `12m ago`, `3h ago`, `2d ago`. */

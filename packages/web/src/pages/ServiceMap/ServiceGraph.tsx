@@ -3,8 +3,8 @@ import { Link } from '../../components/Link';
 import { formatDurationNs, formatPercent, formatRate } from '../../model/format';
 import { classifyHealth, describeNodeKind, isVirtualNode, type Graph, type GraphEdge, type GraphNode, type Health } from '../../model/service-graph';
 import { DEFAULT_LAYOUT_OPTIONS, layoutServiceGraph, type LayoutPoint, type RoutedEdge } from '../../model/service-graph-layout';
+import { buildEdgeHref, buildNodeHref } from '../../model/service-graph-links';
 import type { TimeRange } from '../../model/time-range';
-import { buildEdgeHref, buildNodeHref } from './service-map-links';
 
 const LAYOUT = DEFAULT_LAYOUT_OPTIONS;
 const { nodeWidth: NODE_W, nodeHeight: NODE_H } = LAYOUT;

@@ -1,15 +1,15 @@
 import { useMemo } from 'react';
 import { fetchServiceMap, type ServiceMapResponse } from '../../api';
 import { Link } from '../../components/Link';
+import { EdgeFigureCells, EdgeFigureHeaders, HealthCell, NodeName } from '../../components/ServiceGraphCells';
 import { EmptyState, ErrorView, Loading } from '../../components/StateViews';
 import { formatDurationNs, formatPercent, formatRate } from '../../model/format';
 import { useLocation, useSetSearchParams } from '../../model/router';
 import { HEALTH_LEGEND, classifyHealth, focusGraph, isVirtualNode, type Graph } from '../../model/service-graph';
+import { buildNodeHref } from '../../model/service-graph-links';
 import { describeTimeRange, rangeParams, timeRangeKey, type TimeRange } from '../../model/time-range';
 import { useAsync } from '../../model/use-async';
 import { ServiceGraph, edgeKeyOf } from './ServiceGraph';
-import { HealthCell, NodeName } from './GraphCells';
-import { buildEdgeHref, describeCallsLink, buildNodeHref } from './service-map-links';
 import './service-map.css';
 
 function Legend() {
@@ -47,39 +47,18 @@ function EdgesTable({ graph, range }: { graph: Graph; range: TimeRange }) {
         <tr>
           <th scope="col">Caller</th>
           <th scope="col">Callee</th>
-          <th scope="col" className="num">
-            Calls/s
-          </th>
-          <th scope="col" className="num">
-            Error %
-          </th>
-          <th scope="col" className="num">
-            p95
-          </th>
-          <th scope="col">Health</th>
-          <th scope="col">Traces</th>
+          <EdgeFigureHeaders />
         </tr>
       </thead>
       <tbody>
         {sorted.map((edge) => {
           const target = nodeByName.get(edge.target);
           const source = nodeByName.get(edge.source);
-          const health = classifyHealth(edge.calls, edge.errorRate);
           return (
             <tr key={edgeKeyOf(edge)} data-edge={edgeKeyOf(edge)}>
               <td>{source === undefined ? edge.source : <NodeName node={source} range={range} />}</td>
               <td>{target === undefined ? edge.target : <NodeName node={target} range={range} />}</td>
-              <td className="num">{formatRate(edge.callsPerSecond)}</td>
-              <td className={`num${edge.errors > 0 ? ' error-text' : ''}`}>{formatPercent(edge.errorRate)}</td>
-              <td className="num">{edge.p95DurationNs === null ? '–' : formatDurationNs(edge.p95DurationNs)}</td>
-              <td>
-                <HealthCell health={health} />
-              </td>
-              <td>
-                <Link href={buildEdgeHref(edge, target, range)} aria-label={describeCallsLink(edge)}>
-                  {edge.calls.toLocaleString('en-US')} calls
-                </Link>
-              </td>
+              <EdgeFigureCells edge={edge} target={target} range={range} />
             </tr>
           );
         })}

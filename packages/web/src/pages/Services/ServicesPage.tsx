@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { fetchServicesSummary, type ServiceSummary } from '../../api';
 import { Link } from '../../components/Link';
+import { SortableHeader, formatSortParam, type SortableColumn, type TableSort } from '../../components/SortableHeader';
 import { Sparkline } from '../../components/Sparkline';
 import { EmptyState, ErrorView, Loading } from '../../components/StateViews';
 import { formatMs, formatPercent, formatRate, nsToMs } from '../../model/format';
@@ -14,7 +15,7 @@ const BUCKETS = 30;
 
 type SortKey = 'name' | 'requestsPerSecond' | 'errorRate' | 'p50' | 'p95' | 'p99';
 
-const COLUMNS: Array<{ key: SortKey; label: string; numeric: boolean }> = [
+const COLUMNS: Array<SortableColumn<SortKey>> = [
   { key: 'name', label: 'Service', numeric: false },
   { key: 'requestsPerSecond', label: 'Req/s', numeric: true },
   { key: 'errorRate', label: 'Error %', numeric: true },
@@ -40,10 +41,11 @@ function sortValue(service: ServiceSummary, key: SortKey): number | string {
   }
 }
 
-function parseSort(value: string | null): { key: SortKey; descending: boolean } {
+/** The table's order from `sort=` (`-errorRate`: largest first); by default by name, A-Z. */
+function parseSort(value: string | null): TableSort<SortKey> {
   const descending = value?.startsWith('-') ?? false;
-  const key = (value ?? '').replace(/^-/, '');
-  return COLUMNS.some((c) => c.key === key) ? { key: key as SortKey, descending } : { key: 'name', descending: false };
+  const column = COLUMNS.find((c) => c.key === (value ?? '').replace(/^-/, ''));
+  return column === undefined ? { key: 'name', descending: false } : { key: column.key, descending };
 }
 
 /**
@@ -71,12 +73,6 @@ export function ServicesPage({ range }: { range: TimeRange }) {
       return order !== 0 ? order * direction : a.name.localeCompare(b.name);
     });
   }, [state, sort.key, sort.descending, filter]);
-
-  const changeSort = (key: SortKey, numeric: boolean) => {
-    // A first click sorts numbers largest first (what one usually looks for), names A-Z.
-    const descending = sort.key === key ? !sort.descending : numeric;
-    setSearch({ sort: `${descending ? '-' : ''}${key}` }, { replace: true });
-  };
 
   return (
     <section aria-labelledby="services-title">
@@ -106,19 +102,9 @@ export function ServicesPage({ range }: { range: TimeRange }) {
         <table className="data-table services-table">
           <thead>
             <tr>
-              {COLUMNS.map((column) => {
-                const active = sort.key === column.key;
-                return (
-                  <th key={column.key} scope="col" className={column.numeric ? 'num' : undefined} aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : 'none'}>
-                    <button type="button" className="sort-button" onClick={() => changeSort(column.key, column.numeric)}>
-                      {column.label}
-                      <span className="sort-indicator" aria-hidden="true">
-                        {active ? (sort.descending ? '▼' : '▲') : ''}
-                      </span>
-                    </button>
-                  </th>
-                );
-              })}
+              {COLUMNS.map((column) => (
+                <SortableHeader key={column.key} column={column} sort={sort} onSort={(next) => setSearch({ sort: formatSortParam(next) }, { replace: true })} />
+              ))}
               <th scope="col">Requests over time</th>
               <th scope="col">
                 <span className="visually-hidden">Links</span>

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
-import type { KeyValueJson, OtlpSpanJson } from '../../api';
+import type { OtlpSpanJson } from '../../api';
+import { AttributeTable } from '../../components/AttributeTable';
 import { Link } from '../../components/Link';
 import type { CriticalPathSegment } from '../../model/critical-path';
 import { formatAnyValue, findAttribute } from '../../model/attributes';
@@ -122,7 +123,7 @@ export function SpanDetailsPanel({ row, waterfall, color, critical, logs, logsLo
           </>
         )}
       </dl>
-      <AttributeTable title="Attributes" attributes={span.attributes} dropped={span.droppedAttributesCount} />
+      <AttributeTable title="Attributes" attributes={span.attributes} droppedCount={span.droppedAttributesCount} />
       <SpanEvents span={span} sinceSpanStart={sinceSpanStart} />
       <SpanLinks span={span} waterfall={waterfall} range={range} onSelectRow={onSelectRow} />
       <div className="detail-section">
@@ -231,36 +232,6 @@ function SpanLinks({ span, waterfall, range, onSelectRow }: { span: OtlpSpanJson
           })}
         </ul>
       )}
-    </div>
-  );
-}
-
-function AttributeTable({ title, attributes, dropped = 0 }: { title?: string; attributes: KeyValueJson[]; dropped?: number }) {
-  const sorted = useMemo(() => [...attributes].sort((a, b) => a.key.localeCompare(b.key)), [attributes]);
-  const table =
-    sorted.length === 0 ? (
-      <p className="muted">none</p>
-    ) : (
-      <table className="attr-table">
-        <tbody>
-          {sorted.map((a, i) => (
-            <tr key={`${a.key}:${i}`}>
-              <th scope="row">{a.key}</th>
-              <td>
-                <div className="attr-value">{formatAnyValue(a.value)}</div>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    );
-  if (title === undefined) return table;
-  return (
-    <div className="detail-section">
-      <h3>
-        {title} {dropped > 0 && <span className="muted">({dropped} dropped)</span>}
-      </h3>
-      {table}
     </div>
   );
 }

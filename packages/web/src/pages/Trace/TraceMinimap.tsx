@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { formatDurationNs } from '../../model/format';
+import { useShownTheme } from '../../model/theme';
 import { FULL_ZOOM, MIN_ZOOM_WIDTH, clampZoom, isFullZoom, panZoom, scaleZoom, type ZoomWindow } from '../../model/trace-zoom';
 import type { Waterfall } from '../../model/trace-tree';
 
@@ -31,11 +32,13 @@ export function TraceMinimap({ waterfall, colors, zoom, onZoomChange }: { waterf
     return () => observer.disconnect();
   }, []);
 
+  // The canvas reads the error colour from CSS when drawn: a theme switch draws it again.
+  const theme = useShownTheme();
   useEffect(() => {
     const canvas = canvasRef.current;
     if (canvas === null || widthPx === 0) return;
     drawMinimap(canvas, waterfall, colors, widthPx);
-  }, [waterfall, colors, widthPx]);
+  }, [waterfall, colors, widthPx, theme]);
 
   const fractionAt = (clientX: number) => {
     const rect = wrapRef.current?.getBoundingClientRect();

@@ -150,10 +150,27 @@ function TraceView({ traceId, trace, range }: { traceId: string; trace: TraceRes
   const collapseAll = () => setCollapsed(new Set(rows.filter((r) => r.hasChildren).map((r) => r.index)));
   const expandAll = () => setCollapsed(new Set());
 
-  // Search: highlights follow every keystroke; the URL follows after a pause.
-  const [query, setQuery] = useState(() => search.get('q') ?? '');
+  // Search: highlights follow every keystroke; the URL follows after a pause. `syncedQuery` is
+  // the URL's q when box and URL last agreed: another q in the URL came from outside (back or
+  // forward, a link) and replaces what is in the box, a pending write included.
+  const urlQuery = search.get('q') ?? '';
+  const [query, setQuery] = useState(urlQuery);
+  const syncedQuery = useRef(urlQuery);
   useEffect(() => {
-    const timer = setTimeout(() => setSearch({ q: query.trim() === '' ? undefined : query }, { replace: true }), URL_DEBOUNCE_MS);
+    if (urlQuery === syncedQuery.current) return;
+    syncedQuery.current = urlQuery;
+    setQuery(urlQuery);
+  }, [urlQuery]);
+  useEffect(() => {
+    const next = query.trim() === '' ? '' : query;
+    const base = syncedQuery.current;
+    if (next === base) return;
+    const timer = setTimeout(() => {
+      // The URL changed from outside meanwhile: it wins (the box is about to show it).
+      if (syncedQuery.current !== base) return;
+      syncedQuery.current = next;
+      setSearch({ q: next === '' ? undefined : next }, { replace: true });
+    }, URL_DEBOUNCE_MS);
     return () => clearTimeout(timer);
   }, [query, setSearch]);
   const hasQuery = query.trim() !== '';

@@ -261,7 +261,8 @@ function clipPercent(startPercent: number, endPercent: number): { left: number; 
   return { left, width: Math.min(101, endPercent) - left };
 }
 
-const KIND_BADGES: Record<number, string> = { 2: 'server', 3: 'client', 4: 'producer', 5: 'consumer' };
+/** Kinds shown without a badge: the default ones; the others (server, client, producer, consumer) cross a process boundary. */
+const UNBADGED_KINDS: ReadonlySet<string> = new Set(['unspecified', 'internal']);
 
 const WaterfallRowView = memo(function WaterfallRowView(props: WaterfallRowViewProps) {
   const { row, top, color, viewStartNs, viewDurationNs, collapsed, selected, focused, match, currentMatch, hiddenMatches, critical, logs, onSelect, onToggle, onFocusRow } = props;
@@ -272,7 +273,8 @@ const WaterfallRowView = memo(function WaterfallRowView(props: WaterfallRowViewP
   const bar = clipPercent(startPercent, endPercent);
   const duration = formatDurationNs(row.durationNs);
   const logCount = logs?.length ?? 0;
-  const kindBadge = KIND_BADGES[span.kind];
+  const kindName = spanKindName(span.kind);
+  const kindBadge = UNBADGED_KINDS.has(kindName) ? undefined : kindName;
   // The duration sits right of the bar, left of it near the right edge, or inside a bar spanning the view.
   const durationStyle =
     bar === undefined
@@ -365,7 +367,7 @@ const WaterfallRowView = memo(function WaterfallRowView(props: WaterfallRowViewP
             {duration}
             {kindBadge !== undefined && ' '}
             {kindBadge !== undefined && (
-              <span className="span-kind" title={`${spanKindName(span.kind)} span`}>
+              <span className="span-kind" title={`${kindName} span`}>
                 {kindBadge}
               </span>
             )}

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState, type PointerEvent, type RefObject } from 'react';
 import type { TraceSummary } from '../../api';
 import { buildTimeTicks, formatTimeTick } from '../../model/chart-scale';
-import { formatDurationNs, formatTimeUnixNano } from '../../model/format';
-import { buildDurationScale, formatDurationTick } from './duration-scale';
+import { formatCompactDuration, formatDurationNs, formatTimeUnixNano } from '../../model/format';
+import { buildDurationScale } from './duration-scale';
 import { isInSelection, unixNanoToMs, type PlotSelection } from './trace-search';
 
 const HEIGHT = 240;
@@ -171,7 +171,7 @@ export function TraceScatterPlot({
               <g key={tick}>
                 <line x1={MARGIN.left} x2={MARGIN.left + plotWidth} y1={yOf(tick)} y2={yOf(tick)} />
                 <text x={MARGIN.left - 6} y={yOf(tick)} textAnchor="end" dominantBaseline="middle" className="duration-tick">
-                  {formatDurationTick(tick)}
+                  {formatCompactDuration(tick)}
                 </text>
               </g>
             ))}

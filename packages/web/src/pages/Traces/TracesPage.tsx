@@ -68,7 +68,12 @@ function useFormKey(search: URLSearchParams): { key: number; submitting: (go: ()
   };
 }
 
-/** The found traces and the window (Unix ms) the search covered, resolved when it ran. */
+/**
+ * The found traces and the window (Unix ms) the search covered: a relative range is resolved
+ * on the browser's clock just before the request goes out (the server resolves its `now-…`
+ * as the request arrives), so the plot's time axis is the searched window however long the
+ * query takes, give or take the difference between the two clocks.
+ */
 interface SearchResult {
   traces: TraceSummary[];
   fromMs: number;
@@ -89,8 +94,9 @@ export function TracesPage({ range }: { range: TimeRange }) {
   const sort = parseSort(search.get('sort'));
   const params = toSearchParams(form, range);
   const results = useAsync(`traces:${JSON.stringify(params)}`, async (signal): Promise<SearchResult> => {
+    const searched = resolveRange(range);
     const response = await searchTraces(params, signal);
-    return { traces: response.traces, ...resolveRange(range) };
+    return { traces: response.traces, ...searched };
   });
   const [highlightedTraceId, setHighlightedTraceId] = useState<string | undefined>(undefined);
   const formKey = useFormKey(search);

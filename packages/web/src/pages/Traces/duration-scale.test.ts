@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildDurationScale, formatDurationTick } from './duration-scale';
+import { buildDurationScale } from './duration-scale';
 
 const MS = 1e6;
 
@@ -39,22 +39,5 @@ describe('buildDurationScale', () => {
     const zeros = buildDurationScale([0, 0]);
     expect(zeros.kind).toBe('linear');
     expect(zeros.toFraction(0)).toBe(0);
-  });
-});
-
-describe('formatDurationTick', () => {
-  it.each([
-    [0, '0'],
-    [500, '500ns'],
-    [1_000, '1µs'],
-    [250_000, '250µs'],
-    [1 * MS, '1ms'],
-    [2.5 * MS, '2.5ms'],
-    [1000 * MS, '1s'],
-    [1500 * MS, '1.5s'],
-    [90_000 * MS, '1.5min'],
-    [7_200_000 * MS, '2h'],
-  ])('%d ns is %s', (ns, text) => {
-    expect(formatDurationTick(ns)).toBe(text);
   });
 });

@@ -1,4 +1,5 @@
 import { buildValueTicks } from '../../model/chart-scale';
+import { buildLogTicks, countDecades } from '../../model/log-scale';
 
 /**
  * The scatter plot's duration axis: linear from 0 when the durations are alike, logarithmic
@@ -40,43 +41,20 @@ export function buildDurationScale(durationsNs: readonly number[]): DurationScal
 }
 
 function buildLogScale(smallestNs: number, largestNs: number): DurationScale {
-  const lowDecade = Math.floor(Math.log10(smallestNs));
-  const highDecade = Math.ceil(Math.log10(largestNs));
-  const top = highDecade === lowDecade ? highDecade + 1 : highDecade;
-  const decades = top - lowDecade;
-  // Few decades leave room for 2 and 5 between the powers of ten.
-  const multiples = decades <= 2 ? [1, 2, 5] : decades <= 4 ? [1, 3] : [1];
-  const ticksNs: number[] = [];
-  for (let decade = lowDecade; decade <= top; decade++) {
-    for (const m of multiples) {
-      const tick = m * 10 ** decade;
-      if (tick <= 10 ** top) ticksNs.push(tick);
-    }
-  }
-  const logMin = lowDecade;
-  const logMax = top;
+  const logMin = Math.floor(Math.log10(smallestNs));
+  // At least one decade, so that equal durations still have an axis.
+  const decades = Math.max(1, countDecades(smallestNs, largestNs));
+  const logMax = logMin + decades;
+  // Few decades leave room for 2 and 5 (or 3) between the powers of ten.
+  const mantissas = decades <= 2 ? [1, 2, 5] : decades <= 4 ? [1, 3] : [1];
   return {
     kind: 'log',
     minNs: 10 ** logMin,
     maxNs: 10 ** logMax,
-    ticksNs,
+    ticksNs: buildLogTicks(10 ** logMin, 10 ** logMax, mantissas),
     toFraction: (d) => clamp01((Math.log10(Math.max(d, 10 ** logMin)) - logMin) / (logMax - logMin)),
     fromFraction: (f) => 10 ** (logMin + clamp01(f) * (logMax - logMin)),
   };
 }
 
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
-
-/** An axis label for a duration: the largest unit it reaches, trailing zeros dropped: `500µs`, `2.5ms`, `1s`, `1.5min`. */
-export function formatDurationTick(durationNs: number): string {
-  const units: Array<[number, string]> = [
-    [3_600e9, 'h'],
-    [60e9, 'min'],
-    [1e9, 's'],
-    [1e6, 'ms'],
-    [1e3, 'µs'],
-  ];
-  if (durationNs === 0) return '0';
-  const [scale, unit] = units.find(([s]) => durationNs >= s) ?? [1, 'ns'];
-  return `${Number((durationNs / scale).toPrecision(3))}${unit}`;
-}

@@ -30,6 +30,8 @@ describe('durations, as GET /pharos/v1/traces reads them', () => {
     ['1.5s', 1_500_000_000],
     ['1m30s', 90_000_000_000],
     ['1h', 3_600_000_000_000],
+    ['2d', 172_800_000_000_000],
+    ['1w', 604_800_000_000_000],
     [' 2s ', 2_000_000_000],
     ['0.0000000019s', 1],
   ])('%s is %d ns', (text, ns) => {
@@ -43,7 +45,7 @@ describe('durations, as GET /pharos/v1/traces reads them', () => {
   it('explains what is wrong, and accepts an empty field', () => {
     expect(checkDuration('')).toBeUndefined();
     expect(checkDuration('1.5s')).toBeUndefined();
-    expect(checkDuration('250')).toBe('Add a unit: 250ms, 250s, … (units ns, us, ms, s, m, h).');
+    expect(checkDuration('250')).toBe('Add a unit: 250ms, 250s, … (units ns, us or µs, ms, s, m, h, d, w).');
     expect(checkDuration('-5ms')).toBe('A duration cannot be negative.');
     expect(checkDuration('fast')).toBe('Use a number and a unit, e.g. 250ms, 1.5s, 500us or 1m30s.');
   });

@@ -91,7 +91,7 @@ export function checkDuration(text: string): string | undefined {
   const trimmed = text.trim();
   if (trimmed === '' || parseDurationNs(trimmed) !== undefined) return undefined;
   if (trimmed.startsWith('-')) return 'A duration cannot be negative.';
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return `Add a unit: ${trimmed}ms, ${trimmed}s, … (units ns, us, ms, s, m, h).`;
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return `Add a unit: ${trimmed}ms, ${trimmed}s, … (units ns, us or µs, ms, s, m, h, d, w).`;
   return 'Use a number and a unit, e.g. 250ms, 1.5s, 500us or 1m30s.';
 }
 

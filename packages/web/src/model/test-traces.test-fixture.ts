@@ -1,3 +1,5 @@
+// Unit-test fixture only: nothing in the app imports it, so the build never bundles it (the
+// `.test-fixture` name says so, and keeps it out of vitest's `*.test.ts` pattern).
 import type { OtlpSpanJson, TraceResponse } from '../api';
 
 /** For unit tests: a compact description of one span, times in ms from an arbitrary origin. */

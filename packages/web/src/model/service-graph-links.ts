@@ -1,6 +1,6 @@
-import { buildServiceHref, buildTracesHref } from '../../model/hrefs';
-import { isVirtualNode, searchEdgeCalls, searchNodeCalls, type CallSearch, type GraphEdge, type GraphNode } from '../../model/service-graph';
-import type { TimeRange } from '../../model/time-range';
+import { buildServiceHref, buildTracesHref } from './hrefs';
+import { isVirtualNode, searchEdgeCalls, searchNodeCalls, type CallSearch, type GraphEdge, type GraphNode } from './service-graph';
+import { timeRangeSearch, type TimeRange } from './time-range';
 
 /** The traces page URL for a call search (service, parentService and repeated `attr`), over `range`. */
 export function buildCallSearchHref(search: CallSearch, range: TimeRange): string {
@@ -8,7 +8,7 @@ export function buildCallSearchHref(search: CallSearch, range: TimeRange): strin
   return href + (search.attr ?? []).map((a) => `&attr=${encodeURIComponent(a)}`).join('');
 }
 
-/** Where an edge leads: the traces of its calls. */
+/** Where an edge leads: the traces of its calls; `target` is the callee's node when known (see searchEdgeCalls). */
 export function buildEdgeHref(edge: GraphEdge, target: GraphNode | undefined, range: TimeRange): string {
   return buildCallSearchHref(searchEdgeCalls(edge, target), range);
 }
@@ -17,6 +17,11 @@ export function buildEdgeHref(edge: GraphEdge, target: GraphNode | undefined, ra
 export function buildNodeHref(node: GraphNode, range: TimeRange): string {
   const calls = searchNodeCalls(node);
   return calls === undefined || !isVirtualNode(node) ? buildServiceHref(node.name, range) : buildCallSearchHref(calls, range);
+}
+
+/** The service map over `range`, narrowed to `focus` and its neighbours when given. */
+export function buildServiceMapHref(range: TimeRange, focus?: string): string {
+  return `/service-map?${timeRangeSearch(range)}${focus === undefined ? '' : `&focus=${encodeURIComponent(focus)}`}`;
 }
 
 /** The accessible name of a table's "N calls" link: its visible text first, then what it opens. */
